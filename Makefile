@@ -1,0 +1,26 @@
+# credit_hold developer commands. Odoo 18 is looked for in ODOO_HOME
+# (default /opt/odoo18: a source checkout in src/ and a virtualenv in venv/),
+# or ODOO_BIN / ODOO_PYTHON, or an 'odoo' command on the PATH: see README.
+PYTHON ?= python3
+VENV ?= .venv
+
+.PHONY: test run venv lint odoo-info clean-db
+
+## make test: static checks, engine tests, Odoo tests on a real server
+test:
+	@$(PYTHON) tools/devtool.py test
+
+## make run: Odoo on http://127.0.0.1:8069 with credit_hold and demo data
+run:
+	@$(PYTHON) tools/devtool.py run
+
+## make venv: the test tools (ruff, pylint-odoo, pytest, ...) in .venv
+venv:
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+
+lint:
+	@$(PYTHON) tools/devtool.py test --layers static
+
+odoo-info:
+	@$(PYTHON) tools/devtool.py odoo-info

@@ -1,0 +1,23 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Credit Hold",
+    "summary": "Put customers on hold when over their credit limit or overdue, "
+    "and stop their orders and invoices with a clear reason",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/credit-hold/credit_hold",
+    "author": "credit_hold contributors",
+    "license": "LGPL-3",
+    "depends": ["sale", "account"],
+    "data": [
+        "security/credit_hold_groups.xml",
+        "data/ir_default_data.xml",
+        "data/ir_cron_data.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": [
+        "demo/credit_hold_demo.xml",
+    ],
+}

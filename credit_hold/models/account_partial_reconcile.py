@@ -1,0 +1,24 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+
+class AccountPartialReconcile(models.Model):
+    _inherit = "account.partial.reconcile"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partials = super().create(vals_list)
+        # A payment reconciled with an invoice is what makes it "paid" (R7).
+        self.env["res.partner"]._credit_hold_evaluate_lines(partials._credit_hold_receivable_lines())
+        return partials
+
+    def unlink(self):
+        lines = self._credit_hold_receivable_lines()
+        res = super().unlink()
+        self.env["res.partner"]._credit_hold_evaluate_lines(lines.exists())
+        return res
+
+    def _credit_hold_receivable_lines(self):
+        lines = (self.debit_move_id | self.credit_move_id).sudo()
+        return lines.filtered(lambda line: line.account_type == "asset_receivable" and line.partner_id)

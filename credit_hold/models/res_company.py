@@ -1,0 +1,136 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..decision import THRESHOLD_MAX, Policy
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    credit_hold_enabled = fields.Boolean(
+        string="Credit Hold",
+        help="Master switch: while off, no customer of this company is ever held "
+        "(figures are still computed and shown).",
+    )
+    credit_hold_over_limit = fields.Boolean(
+        string="Hold Over Credit Limit",
+        default=True,
+        help="Put a customer on hold when the compared amount reaches its effective credit limit.",
+    )
+    credit_hold_overdue = fields.Boolean(
+        string="Hold Overdue Customers",
+        default=True,
+        help="Put a customer on hold when a posted invoice is unpaid past its due date plus the grace days.",
+    )
+    credit_hold_grace_days = fields.Integer(
+        string="Grace Days",
+        help="Days after the due date before an unpaid invoice counts as overdue.",
+    )
+    credit_hold_overdue_min_amount = fields.Monetary(
+        string="Minimum Overdue Amount",
+        currency_field="currency_id",
+        help="Overdue amounts below this are ignored (left-over cents hold nobody).",
+    )
+    credit_hold_limit_basis = fields.Selection(
+        selection=[
+            ("balance", "Total balance"),
+            ("exposure", "Exposure (balance + orders not invoiced)"),
+        ],
+        string="Compare Limit With",
+        default="balance",
+        required=True,
+    )
+    credit_hold_default_threshold = fields.Float(
+        string="Default Threshold (%)",
+        default=100.0,
+        help="Percentage of the credit limit at which a customer is held when the "
+        "customer has no threshold of its own. Below 100 holds earlier, above 100 is a buffer.",
+    )
+    credit_hold_warning_percent = fields.Float(
+        string="Warning at (%)",
+        default=90.0,
+        help="Show a warning on the customer and its quotations from this percentage "
+        "of the effective limit; nothing is blocked.",
+    )
+
+    @api.constrains("credit_hold_grace_days")
+    def _check_credit_hold_grace_days(self):
+        for company in self:
+            if company.credit_hold_grace_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Grace Days of company %(company)s must be 0 or more (got %(value)s).",
+                        company=company.name,
+                        value=company.credit_hold_grace_days,
+                    )
+                )
+
+    @api.constrains("credit_hold_overdue_min_amount")
+    def _check_credit_hold_overdue_min_amount(self):
+        for company in self:
+            if company.credit_hold_overdue_min_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Minimum Overdue Amount of company %(company)s must be 0 or more (got %(value)s).",
+                        company=company.name,
+                        value=company.credit_hold_overdue_min_amount,
+                    )
+                )
+
+    @api.constrains("credit_hold_default_threshold")
+    def _check_credit_hold_default_threshold(self):
+        for company in self:
+            value = company.credit_hold_default_threshold
+            if not 0 < value <= THRESHOLD_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "Default Threshold (%%) of company %(company)s must be greater than 0 "
+                        "and at most %(max)s (got %(value)s).",
+                        company=company.name,
+                        max=THRESHOLD_MAX,
+                        value=value,
+                    )
+                )
+
+    @api.constrains("credit_hold_warning_percent")
+    def _check_credit_hold_warning_percent(self):
+        for company in self:
+            value = company.credit_hold_warning_percent
+            if not 1 <= value <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Warning at (%%) of company %(company)s must be between 1 and 100 (got %(value)s).",
+                        company=company.name,
+                        value=value,
+                    )
+                )
+
+    def write(self, vals):
+        turned_off = self.browse()
+        if "credit_hold_enabled" in vals and not vals["credit_hold_enabled"]:
+            turned_off = self.filtered("credit_hold_enabled")
+        res = super().write(vals)
+        if any(key.startswith("credit_hold_") for key in vals):
+            # R1: switching off takes every hold of the company off at once;
+            # switching on changes nobody until the next evaluation.
+            for company in turned_off:
+                partners = self.env["res.partner"].with_company(company).sudo().search([("on_hold", "=", True)])
+                partners._credit_hold_evaluate(company)
+        return res
+
+    def _credit_hold_policy(self):
+        """The company's settings as the pure decision module expects them."""
+        self.ensure_one()
+        return Policy(
+            enabled=self.credit_hold_enabled,
+            over_limit=self.credit_hold_over_limit,
+            overdue=self.credit_hold_overdue,
+            limit_basis=self.credit_hold_limit_basis or "balance",
+            default_threshold=self.credit_hold_default_threshold or 100.0,
+            warning_percent=self.credit_hold_warning_percent or 90.0,
+            grace_days=max(self.credit_hold_grace_days, 0),
+            overdue_min_amount=max(self.credit_hold_overdue_min_amount, 0.0),
+            digits=self.currency_id.decimal_places,
+        )

@@ -1,0 +1,18 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    credit_hold_enabled = fields.Boolean(related="company_id.credit_hold_enabled", readonly=False)
+    credit_hold_over_limit = fields.Boolean(related="company_id.credit_hold_over_limit", readonly=False)
+    credit_hold_overdue = fields.Boolean(related="company_id.credit_hold_overdue", readonly=False)
+    credit_hold_grace_days = fields.Integer(related="company_id.credit_hold_grace_days", readonly=False)
+    credit_hold_overdue_min_amount = fields.Monetary(
+        related="company_id.credit_hold_overdue_min_amount", readonly=False
+    )
+    credit_hold_limit_basis = fields.Selection(related="company_id.credit_hold_limit_basis", readonly=False)
+    credit_hold_default_threshold = fields.Float(related="company_id.credit_hold_default_threshold", readonly=False)
+    credit_hold_warning_percent = fields.Float(related="company_id.credit_hold_warning_percent", readonly=False)

@@ -1,0 +1,587 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..decision import (
+    REASON_ENFORCED,
+    REASON_NEW_CUSTOMER,
+    REASON_OVER_LIMIT,
+    REASON_OVERDUE,
+    THRESHOLD_MAX,
+    Figures,
+    decide,
+)
+
+CONTROLLER_GROUP = "credit_hold.group_credit_controller"
+
+# Only a credit controller may change these (checked on the server in write).
+CONTROLLER_FIELDS = {
+    "on_hold_type": "automatic",
+    "credit_threshold": 0.0,
+    "credit_hold_grace_override": False,
+    "credit_hold_grace_days": 0,
+}
+# Only the evaluation (running as superuser) writes these.
+SYSTEM_FIELDS = ("on_hold", "credit_hold_reason")
+# Non-stored figures: computed from other models' lines, refreshed after each evaluation.
+FIGURE_FIELDS = [
+    "total_balance",
+    "credit_uninvoiced",
+    "credit_exposure",
+    "overdue_amount",
+    "credit_overdue_count",
+    "credit_effective_limit",
+    "credit_available",
+    "credit_has_limit",
+    "credit_warning",
+]
+# A change of any of these re-evaluates the customer at once.
+EVALUATE_ON = set(CONTROLLER_FIELDS) | {"credit_limit", "use_partner_credit_limit"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    on_hold = fields.Boolean(
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Set by the credit-hold rules of the current company: while on hold, "
+        "orders (and, if configured, invoices) of this customer are stopped.",
+    )
+    on_hold_type = fields.Selection(
+        selection=[
+            ("automatic", "Automatic"),
+            ("enforced_on", "Enforced on hold"),
+            ("enforced_off", "Enforced off hold"),
+        ],
+        string="Hold Type",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
+        help="Automatic: the company's rules decide. Enforced on / off: a credit "
+        "controller decided, the rules are ignored.",
+    )
+    credit_hold_reason = fields.Char(
+        string="Hold Reason",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+    )
+    credit_threshold = fields.Float(
+        string="Threshold (%)",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
+        help="Percentage of the credit limit at which this customer is held. "
+        "Empty: the company default. 90 holds before the limit, 120 is a buffer above it.",
+    )
+    credit_hold_grace_override = fields.Boolean(
+        string="Own Grace Days",
+        company_dependent=True,
+        copy=False,
+        help="Use the grace days below instead of the company's.",
+    )
+    credit_hold_grace_days = fields.Integer(
+        string="Grace Days",
+        company_dependent=True,
+        copy=False,
+    )
+    credit_currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        compute="_compute_credit_currency_id",
+    )
+    total_balance = fields.Monetary(
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        help="What the customer owes now: unpaid posted receivables in this company.",
+    )
+    credit_uninvoiced = fields.Monetary(
+        string="Orders Not Invoiced",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+    )
+    credit_exposure = fields.Monetary(
+        string="Exposure",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        help="Total balance plus confirmed sales not yet invoiced.",
+    )
+    overdue_amount = fields.Monetary(
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        help="Unpaid amounts past their due date plus the grace days.",
+    )
+    credit_overdue_count = fields.Integer(
+        string="Overdue Invoices",
+        compute="_compute_credit_figures",
+    )
+    credit_effective_limit = fields.Monetary(
+        string="Effective Limit",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        help="Credit limit x threshold / 100.",
+    )
+    credit_available = fields.Monetary(
+        string="Available Credit",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+    )
+    credit_has_limit = fields.Boolean(compute="_compute_credit_figures")
+    credit_warning = fields.Boolean(
+        string="Near Credit Limit",
+        compute="_compute_credit_figures",
+    )
+
+    @api.depends_context("company")
+    def _compute_credit_currency_id(self):
+        self.credit_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_credit_figures(self):
+        company = self.env.company
+        commercial = self.commercial_partner_id.filtered("id")
+        results = commercial._credit_hold_compute(company) if commercial else {}
+        for partner in self:
+            result = results.get(partner.commercial_partner_id.id)
+            if not result:
+                partner.update(
+                    {
+                        "total_balance": 0.0,
+                        "credit_uninvoiced": 0.0,
+                        "credit_exposure": 0.0,
+                        "overdue_amount": 0.0,
+                        "credit_overdue_count": 0,
+                        "credit_effective_limit": 0.0,
+                        "credit_available": 0.0,
+                        "credit_has_limit": False,
+                        "credit_warning": False,
+                    }
+                )
+                continue
+            figures, decision = result
+            partner.update(
+                {
+                    "total_balance": figures.total_balance,
+                    "credit_uninvoiced": figures.uninvoiced,
+                    "credit_exposure": decision.exposure,
+                    "overdue_amount": decision.overdue_amount,
+                    "credit_overdue_count": decision.overdue_count,
+                    "credit_effective_limit": decision.effective_limit or 0.0,
+                    "credit_available": decision.available_credit or 0.0,
+                    "credit_has_limit": decision.effective_limit is not None,
+                    "credit_warning": decision.warning,
+                }
+            )
+
+    @api.constrains("credit_threshold")
+    def _check_credit_threshold(self):
+        for partner in self:
+            value = partner.credit_threshold
+            if value and not 0 < value <= THRESHOLD_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "Threshold (%%) of %(partner)s must be empty (company default) or greater "
+                        "than 0 and at most %(max)s (got %(value)s).",
+                        partner=partner.display_name,
+                        max=THRESHOLD_MAX,
+                        value=value,
+                    )
+                )
+
+    @api.constrains("credit_hold_grace_days")
+    def _check_credit_hold_grace_days(self):
+        for partner in self:
+            if partner.credit_hold_grace_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Grace Days of %(partner)s must be 0 or more (got %(value)s).",
+                        partner=partner.display_name,
+                        value=partner.credit_hold_grace_days,
+                    )
+                )
+
+    @api.constrains("credit_limit")
+    def _check_credit_limit_not_negative(self):
+        for partner in self.sudo():
+            if partner.credit_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Credit Limit of %(partner)s must be 0 (no limit) or more (got %(value)s).",
+                        partner=partner.display_name,
+                        value=partner.credit_limit,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._credit_hold_check_access(vals)
+        partners = super().create(vals_list)
+        # a new contact shows its company's hold from the start
+        contacts = partners.filtered(lambda p: p.commercial_partner_id != p)
+        if contacts:
+            self._credit_hold_sync_contacts(contact_ids=contacts.ids)
+        to_evaluate = self.browse(
+            partner.id
+            for partner, vals in zip(partners, vals_list, strict=True)
+            if EVALUATE_ON & vals.keys() and partner.commercial_partner_id == partner
+        )
+        if to_evaluate:
+            to_evaluate._credit_hold_evaluate(self.env.company)
+        return partners
+
+    def write(self, vals):
+        self._credit_hold_check_access(vals)
+        res = super().write(vals)
+        if "parent_id" in vals or "is_company" in vals:
+            contacts = self.filtered(lambda p: p.commercial_partner_id != p)
+            if contacts:
+                self._credit_hold_sync_contacts(contact_ids=contacts.ids)
+        if EVALUATE_ON & vals.keys():
+            commercial = self.filtered(lambda p: p.commercial_partner_id == p)
+            if commercial:
+                commercial._credit_hold_evaluate(self.env.company)
+        return res
+
+    def _credit_hold_check_access(self, vals):
+        """Server-side guard: views only mirror it (R15)."""
+        if self.env.su:
+            return
+        system = [name for name in SYSTEM_FIELDS if name in vals]
+        if system:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s are set by the credit-hold rules and cannot be written directly: "
+                    "change the Hold Type instead.",
+                    fields=", ".join(self._fields[name].string for name in system),
+                )
+            )
+        if self.env.user.has_group(CONTROLLER_GROUP):
+            return
+        for name, default in CONTROLLER_FIELDS.items():
+            if name not in vals:
+                continue
+            new = vals[name] or default
+            # Saving a form sends unchanged values back: only a real change is refused.
+            current = {(rec[name] or default) for rec in self} if self else {default}
+            if current != {new}:
+                raise AccessError(
+                    self.env._(
+                        "Only a Credit Controller can change %(field)s.",
+                        field=self._fields[name].string,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _credit_hold_set_type(self, hold_type):
+        if not self.env.user.has_group(CONTROLLER_GROUP):
+            raise AccessError(self.env._("Only a Credit Controller can change the hold type of a customer."))
+        commercial = self.commercial_partner_id
+        if commercial != self:
+            raise UserError(
+                self.env._(
+                    "The hold of a contact is the hold of its company: change it on %(company)s.",
+                    company=", ".join(commercial.mapped("display_name")),
+                )
+            )
+        commercial.write({"on_hold_type": hold_type})
+        return True
+
+    def action_credit_hold_enforce_on(self):
+        """Button: always on hold, whatever the rules (controllers only)."""
+        return self._credit_hold_set_type("enforced_on")
+
+    def action_credit_hold_enforce_off(self):
+        """Button: never on hold, whatever the rules (controllers only)."""
+        return self._credit_hold_set_type("enforced_off")
+
+    def action_credit_hold_automatic(self):
+        """Button: back to the company's rules (controllers only)."""
+        return self._credit_hold_set_type("automatic")
+
+    def action_evaluate_credit_hold(self):
+        """Re-evaluate the credit hold of these customers now, in each of the
+        user's selected companies, with one query per figure for the batch.
+
+        Writes ``on_hold`` and ``credit_hold_reason`` only where they change.
+        """
+        commercial = self.commercial_partner_id.filtered("id")
+        for company in self.env.companies:
+            commercial._credit_hold_evaluate(company)
+        return True
+
+    # ------------------------------------------------------------------
+    # Figures and evaluation (set-based: never a query per partner)
+    # ------------------------------------------------------------------
+
+    def _credit_hold_flush(self):
+        for model, names in (
+            ("account.move.line", ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id"]),
+            ("sale.order.line", ["price_total", "product_uom_qty", "qty_invoiced", "display_type"]),
+            ("sale.order", ["state", "currency_rate", "partner_invoice_id", "company_id"]),
+            (
+                "res.partner",
+                ["commercial_partner_id", "credit_hold_grace_override", "credit_hold_grace_days"],
+            ),
+        ):
+            self.env[model].flush_model(names)
+
+    def _credit_hold_query_receivables(self, company, policy, today):
+        """Balance and overdue figures of these commercial partners: one query.
+
+        :return: {partner_id: (balance, overdue_amount, overdue_count)}
+        """
+        cid = str(company.id)
+        grace = SQL(
+            "CASE WHEN (cp.credit_hold_grace_override->>%(cid)s)::boolean "
+            "THEN COALESCE((cp.credit_hold_grace_days->>%(cid)s)::int, 0) ELSE %(grace)s END",
+            cid=cid,
+            grace=policy.grace_days,
+        )
+        overdue = SQL(
+            "aml.amount_residual > 0 AND aml.date_maturity < (%(today)s::date - %(grace)s)",
+            today=today,
+            grace=grace,
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       SUM(aml.amount_residual),
+                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0),
+                       COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+                   AND acc.account_type = 'asset_receivable'
+                   AND p.commercial_partner_id = ANY(%(ids)s)
+              GROUP BY p.commercial_partner_id
+                """,
+                overdue=overdue,
+                company=company.id,
+                ids=self.ids,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _credit_hold_query_uninvoiced(self, company):
+        """Confirmed sales not yet invoiced, in company currency: one query.
+
+        Each open line counts its total (taxes included) pro rata of the
+        quantity not invoiced yet, converted at the order's own rate.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       SUM(sol.price_total * (sol.product_uom_qty - COALESCE(sol.qty_invoiced, 0))
+                           / sol.product_uom_qty / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner p ON p.id = so.partner_invoice_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND sol.display_type IS NULL
+                   AND sol.is_downpayment IS NOT TRUE
+                   AND sol.product_uom_qty > 0
+                   AND COALESCE(sol.qty_invoiced, 0) < sol.product_uom_qty
+                   AND p.commercial_partner_id = ANY(%(ids)s)
+              GROUP BY p.commercial_partner_id
+                """,
+                company=company.id,
+                ids=self.ids,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _credit_hold_compute(self, company, document_amounts=None):
+        """Figures and decision of these commercial partners in ``company``.
+
+        A constant number of queries whatever the number of partners or of
+        their invoices: one for receivables, one for orders, one to read the
+        partners' settings.
+
+        :param dict document_amounts: {partner_id: amount} of a document being
+            checked, added to what is compared with the limit (R4)
+        :return: {partner_id: (Figures, Decision)}
+        """
+        if not self:
+            return {}
+        company = company.sudo()
+        policy = company._credit_hold_policy()
+        today = fields.Date.context_today(self.with_company(company))
+        partners = self.with_company(company).sudo()
+        partners._credit_hold_flush()
+        receivables = partners._credit_hold_query_receivables(company, policy, today)
+        uninvoiced = partners._credit_hold_query_uninvoiced(company)
+        digits = policy.digits
+        document_amounts = document_amounts or {}
+        results = {}
+        for partner in partners:
+            balance, overdue_amount, overdue_count = receivables.get(partner.id, (0.0, 0.0, 0))
+            figures = Figures(
+                hold_type=partner.on_hold_type or "automatic",
+                credit_limit=partner.credit_limit or 0.0,
+                threshold=partner.credit_threshold or None,
+                total_balance=round(balance or 0.0, digits),
+                uninvoiced=round(uninvoiced.get(partner.id) or 0.0, digits),
+                overdue_amount=round(overdue_amount or 0.0, digits),
+                overdue_count=overdue_count or 0,
+                document_amount=round(document_amounts.get(partner.id, 0.0), digits),
+            )
+            results[partner.id] = (figures, decide(policy, figures))
+        return results
+
+    def _credit_hold_reason_text(self, reasons):
+        """The reasons of a decision in words (stored on the customer)."""
+        labels = {
+            REASON_ENFORCED: self.env._("Put on hold by a credit controller"),
+            REASON_NEW_CUSTOMER: self.env._("New customer: awaiting first payment"),
+            REASON_OVER_LIMIT: self.env._("Over credit limit"),
+            REASON_OVERDUE: self.env._("Overdue invoices"),
+        }
+        return "; ".join(labels[code] for code in reasons) or False
+
+    def _credit_hold_evaluate(self, company):
+        """Decide and store the hold of these customers in ``company``.
+
+        Writes only the customers whose hold or reason changed, then lets
+        :meth:`_credit_hold_on_transition` react to those that went on or came
+        off hold.
+
+        :return: (partners put on hold, partners taken off hold)
+        """
+        partners = self.commercial_partner_id.filtered("id").with_company(company).sudo()
+        empty = self.env["res.partner"]
+        if not partners:
+            return empty, empty
+        # whatever triggered the evaluation changed the figures shown in this transaction
+        self.env["res.partner"].invalidate_model(FIGURE_FIELDS)
+        results = partners._credit_hold_compute(company)
+        groups = defaultdict(list)
+        went_on, came_off = [], []
+        for partner in partners:
+            decision = results[partner.id][1]
+            reason = partner._credit_hold_reason_text(decision.reasons) if decision.on_hold else False
+            if partner.on_hold == decision.on_hold and (partner.credit_hold_reason or False) == reason:
+                continue
+            groups[(decision.on_hold, reason)].append(partner.id)
+            if decision.on_hold and not partner.on_hold:
+                went_on.append(partner.id)
+            elif partner.on_hold and not decision.on_hold:
+                came_off.append(partner.id)
+        for (on_hold, reason), ids in groups.items():
+            partners.browse(ids).write({"on_hold": on_hold, "credit_hold_reason": reason})
+        if groups:
+            partners._credit_hold_sync_contacts(commercial_ids=[pid for ids in groups.values() for pid in ids])
+        went_on, came_off = partners.browse(went_on), partners.browse(came_off)
+        if went_on or came_off:
+            partners._credit_hold_on_transition(company, went_on, came_off)
+        return went_on, came_off
+
+    def _credit_hold_on_transition(self, company, went_on, came_off):
+        """Hook called after customers went on or came off hold in ``company``.
+
+        Other parts of the module (auto-release, notifications) and other
+        modules extend it.
+        """
+        return
+
+    def _credit_hold_sync_contacts(self, commercial_ids=None, contact_ids=None):
+        """Copy the hold of commercial partners to their contacts, all
+        companies at once (one UPDATE over the jsonb columns)."""
+        self.env["res.partner"].flush_model(["on_hold", "credit_hold_reason", "commercial_partner_id"])
+        if commercial_ids:
+            where = SQL("cp.id = ANY(%s)", list(commercial_ids))
+        else:
+            where = SQL("c.id = ANY(%s)", list(contact_ids))
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner c
+                   SET on_hold = cp.on_hold, credit_hold_reason = cp.credit_hold_reason
+                  FROM res_partner cp
+                 WHERE c.commercial_partner_id = cp.id
+                   AND c.id != cp.id
+                   AND %s
+                   AND (c.on_hold IS DISTINCT FROM cp.on_hold
+                        OR c.credit_hold_reason IS DISTINCT FROM cp.credit_hold_reason)
+                """,
+                where,
+            )
+        )
+        if self.env.cr.rowcount:
+            self.env["res.partner"].invalidate_model(["on_hold", "credit_hold_reason"])
+
+    @api.model
+    def _credit_hold_evaluate_moves(self, moves):
+        """Re-evaluate the customers of these journal entries (receivable lines),
+        each in the entry's company."""
+        lines = moves.sudo().line_ids.filtered(lambda line: line.account_type == "asset_receivable" and line.partner_id)
+        self._credit_hold_evaluate_lines(lines)
+
+    @api.model
+    def _credit_hold_evaluate_lines(self, lines):
+        by_company = defaultdict(set)
+        for line in lines:
+            by_company[line.company_id].add(line.partner_id.commercial_partner_id.id)
+        for company, partner_ids in by_company.items():
+            self.browse(partner_ids)._credit_hold_evaluate(company)
+
+    @api.model
+    def _cron_evaluate_credit_hold(self, batch_size=5000):
+        """Scheduled job: re-evaluate every customer that has a receivable line,
+        an open order or a hold in each company where credit hold is enabled
+        (overdue invoices appear with time, not with a write)."""
+        done = 0
+        for company in self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True)]):
+            partner_ids = self.with_company(company)._credit_hold_candidates(company)
+            for start in range(0, len(partner_ids), batch_size):
+                self.browse(partner_ids[start : start + batch_size])._credit_hold_evaluate(company)
+                # keep memory flat over large runs
+                self.env.invalidate_all()
+            done += len(partner_ids)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+
+    @api.model
+    def _credit_hold_candidates(self, company):
+        """Ids of the commercial partners worth evaluating in ``company``."""
+        self._credit_hold_flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable'
+                 UNION
+                SELECT p.commercial_partner_id
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_invoice_id
+                 WHERE so.company_id = %(company)s AND so.state = 'sale'
+                 UNION
+                SELECT p.id FROM res_partner p
+                 WHERE p.id = p.commercial_partner_id
+                   AND ((p.on_hold->>%(cid)s)::boolean OR p.on_hold_type->>%(cid)s = 'enforced_on')
+              ORDER BY 1
+                """,
+                company=company.id,
+                cid=str(company.id),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]

@@ -1,0 +1,98 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, fields
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import Form, new_test_user
+
+
+class CreditHoldCommon(AccountTestInvoicingCommon):
+    """A company with credit hold on, a customer with a limit of 1,000, and
+    users of each group: a salesman and a credit controller."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.write(
+            {
+                "credit_hold_enabled": True,
+                "credit_hold_over_limit": True,
+                "credit_hold_overdue": True,
+                "credit_hold_grace_days": 0,
+                "credit_hold_limit_basis": "balance",
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Credit Customer", "is_company": True, "credit_limit": 1000.0}
+        )
+        cls.contact = cls.env["res.partner"].create({"name": "Carl Contact", "parent_id": cls.customer.id})
+        cls.salesman = new_test_user(
+            cls.env,
+            login="ch_salesman",
+            groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+        )
+        cls.controller = new_test_user(
+            cls.env,
+            login="ch_controller",
+            groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman,"
+            "credit_hold.group_credit_controller",
+            company_id=cls.company.id,
+        )
+
+    @classmethod
+    def _invoice(cls, partner, amount, due=None, post=True, move_type="out_invoice", company=None, currency=None):
+        """A customer invoice (or credit note) of ``amount``, no taxes, due on ``due``."""
+        company = company or cls.company
+        date = fields.Date.to_date(due) if due else fields.Date.context_today(partner)
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": date,
+                    "date": date,
+                    "invoice_date_due": date,
+                    "invoice_payment_term_id": False,
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        if due:
+            move.invoice_date_due = due
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _register_payment(cls, invoices, amount=None):
+        """What a user does with the Register Payment button."""
+        ctx = {"active_model": "account.move", "active_ids": invoices.ids}
+        wizard_form = Form(cls.env["account.payment.register"].with_context(**ctx))
+        if amount is not None:
+            wizard_form.amount = amount
+        return wizard_form.save()._create_payments()
+
+    @classmethod
+    def _payment_on_account(cls, partner, amount, company=None):
+        company = company or cls.company
+        payment = (
+            cls.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "amount": amount,
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "currency_id": company.currency_id.id,
+                }
+            )
+        )
+        payment.action_post()
+        return payment

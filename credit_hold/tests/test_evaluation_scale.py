@@ -1,0 +1,71 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.models import UPDATE_BATCH_SIZE
+from odoo.tests import tagged
+
+from .common import CreditHoldCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationScale(CreditHoldCommon):
+    @classmethod
+    def _customers_with_invoices(cls, count, prefix):
+        partners = cls.env["res.partner"].create(
+            [{"name": f"{prefix} {i}", "is_company": True, "credit_limit": 1000.0} for i in range(count)]
+        )
+        moves = cls.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": "2026-01-01",
+                    "invoice_line_ids": [Command.create({"name": "S", "price_unit": 600.0, "tax_ids": []})],
+                }
+                for partner in partners
+            ]
+        )
+        moves.action_post()
+        return partners
+
+    def _count_queries(self, partners):
+        self.env.invalidate_all()
+        self.env.flush_all()
+        with patch.object(self.env.cr, "execute", wraps=self.env.cr.execute) as execute:
+            partners.action_evaluate_credit_hold()
+            self.env.flush_all()
+        return execute.call_count
+
+    def test_query_count_independent_of_batch_size(self):
+        warm = self._customers_with_invoices(1, "Warm")
+        two = self._customers_with_invoices(2, "Two")
+        many = self._customers_with_invoices(200, "Many")
+        self._count_queries(warm)  # warm the ormcaches (defaults, company settings)
+        # no change: the same reads for 2 and for 200 customers
+        self.assertEqual(self._count_queries(two), self._count_queries(many))
+        # every customer goes on hold with the same reason: the figures are
+        # still read at once; Odoo's ORM writes the changed rows in UPDATEs of
+        # UPDATE_BATCH_SIZE rows, the only part that grows with the batch
+        self.company.credit_hold_default_threshold = 50.0
+        self._count_queries(warm)
+        queries_two = self._count_queries(two)
+        queries_many = self._count_queries(many)
+        self.assertEqual(queries_many, queries_two + math.ceil(200 / UPDATE_BATCH_SIZE) - 1)
+        self.assertTrue(all(many.mapped("on_hold")))
+        # a run right after a run writes nothing and reads the same as for 2
+        self.assertEqual(self._count_queries(many), self._count_queries(two))
+
+    def test_no_change_run_writes_nothing(self):
+        partners = self._customers_with_invoices(5, "Stable")
+        self.company.credit_hold_default_threshold = 50.0
+        partners.action_evaluate_credit_hold()
+        self.env.flush_all()
+        with patch.object(self.env.cr, "execute", wraps=self.env.cr.execute) as execute:
+            partners.action_evaluate_credit_hold()
+            self.env.flush_all()
+        statements = [str(call.args[0]).lstrip().upper() for call in execute.call_args_list]
+        self.assertTrue(statements)
+        self.assertEqual([s for s in statements if s.startswith(("UPDATE", "INSERT", "DELETE"))], [])
