@@ -12,9 +12,14 @@
     "depends": ["sale", "account"],
     "data": [
         "security/credit_hold_groups.xml",
+        "security/ir.model.access.csv",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "wizards/credit_hold_release_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [

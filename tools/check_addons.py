@@ -79,12 +79,18 @@ def new_models(addon):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     if isinstance(stmt.value, ast.Constant):
                         attrs[stmt.targets[0].id] = stmt.value.value
+                    elif isinstance(stmt.value, ast.List):
+                        attrs[stmt.targets[0].id] = [
+                            elt.value for elt in stmt.value.elts if isinstance(elt, ast.Constant)
+                        ]
             abstract = (
                 any(isinstance(base, ast.Attribute) and base.attr == "AbstractModel" for base in node.bases)
                 or attrs.get("_auto") is False
                 and attrs.get("_abstract", False)
             )
-            if attrs.get("_name") and attrs.get("_name") != attrs.get("_inherit") and not abstract:
+            inherit = attrs.get("_inherit") or []
+            inherit = inherit if isinstance(inherit, list) else [inherit]
+            if attrs.get("_name") and attrs["_name"] not in inherit and not abstract:
                 models.add(attrs["_name"])
     return models
 

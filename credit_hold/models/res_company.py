@@ -55,6 +55,30 @@ class ResCompany(models.Model):
         "of the effective limit; nothing is blocked.",
     )
 
+    credit_hold_prevent_orders = fields.Boolean(
+        string="Hold Orders",
+        default=True,
+        help="Confirming a quotation of a customer on hold, or one that would take the customer "
+        "over its limit, leaves it a quotation, credit-held, for a credit controller to release.",
+    )
+    credit_hold_prevent_invoices = fields.Boolean(
+        string="Hold Invoices",
+        help="Posting a customer invoice of a customer on hold leaves it in draft, credit-held. "
+        "Off by default: invoicing goes on so that the customer can pay. Credit notes are never held.",
+    )
+    credit_hold_auto_release = fields.Boolean(
+        string="Release Automatically",
+        default=True,
+        help="When a customer comes off hold, re-check its held documents and carry through "
+        "(confirm, post) those that now pass.",
+    )
+    credit_hold_controller_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Default Credit Controller",
+        domain=[("share", "=", False)],
+        help="Gets the review activity of held documents of customers without a controller of their own.",
+    )
+
     @api.constrains("credit_hold_grace_days")
     def _check_credit_hold_grace_days(self):
         for company in self:

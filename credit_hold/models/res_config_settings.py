@@ -16,3 +16,7 @@ class ResConfigSettings(models.TransientModel):
     credit_hold_limit_basis = fields.Selection(related="company_id.credit_hold_limit_basis", readonly=False)
     credit_hold_default_threshold = fields.Float(related="company_id.credit_hold_default_threshold", readonly=False)
     credit_hold_warning_percent = fields.Float(related="company_id.credit_hold_warning_percent", readonly=False)
+    credit_hold_prevent_orders = fields.Boolean(related="company_id.credit_hold_prevent_orders", readonly=False)
+    credit_hold_prevent_invoices = fields.Boolean(related="company_id.credit_hold_prevent_invoices", readonly=False)
+    credit_hold_auto_release = fields.Boolean(related="company_id.credit_hold_auto_release", readonly=False)
+    credit_hold_controller_id = fields.Many2one(related="company_id.credit_hold_controller_id", readonly=False)

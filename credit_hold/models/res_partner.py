@@ -41,6 +41,7 @@ FIGURE_FIELDS = [
 ]
 # A change of any of these re-evaluates the customer at once.
 EVALUATE_ON = set(CONTROLLER_FIELDS) | {"credit_limit", "use_partner_credit_limit"}
+CONTROLLER_FIELDS_NO_EVAL = {"credit_controller_id": False}
 
 
 class ResPartner(models.Model):
@@ -92,6 +93,13 @@ class ResPartner(models.Model):
         string="Grace Days",
         company_dependent=True,
         copy=False,
+    )
+    credit_controller_id = fields.Many2one(
+        comodel_name="res.users",
+        company_dependent=True,
+        copy=False,
+        domain=[("share", "=", False)],
+        help="Gets the review activity of this customer's held documents " "(empty: the company's default controller).",
     )
     credit_currency_id = fields.Many2one(
         comodel_name="res.currency",
@@ -265,12 +273,15 @@ class ResPartner(models.Model):
             )
         if self.env.user.has_group(CONTROLLER_GROUP):
             return
-        for name, default in CONTROLLER_FIELDS.items():
+        for name, default in {**CONTROLLER_FIELDS, **CONTROLLER_FIELDS_NO_EVAL}.items():
             if name not in vals:
                 continue
             new = vals[name] or default
             # Saving a form sends unchanged values back: only a real change is refused.
-            current = {(rec[name] or default) for rec in self} if self else {default}
+            current = {
+                (rec[name].id if isinstance(rec[name], models.BaseModel) else rec[name]) or default for rec in self
+            }
+            current = current or {default}
             if current != {new}:
                 raise AccessError(
                     self.env._(
@@ -491,7 +502,32 @@ class ResPartner(models.Model):
         went_on, came_off = partners.browse(went_on), partners.browse(came_off)
         if went_on or came_off:
             partners._credit_hold_on_transition(company, went_on, came_off)
+        if company.sudo().credit_hold_auto_release and not self.env.context.get("credit_hold_retrying"):
+            clear = [pid for pid, (_figures, decision) in results.items() if not decision.on_hold]
+            if clear:
+                self._credit_hold_retry_documents(company, clear)
         return went_on, came_off
+
+    @api.model
+    def _credit_hold_retry_documents(self, company, partner_ids):
+        """R12: documents held for customers that are not on hold any more are
+        re-checked and, when they pass, carried through (one search per
+        document model for the whole batch)."""
+        for model_name in self.env["credit.hold.mixin"]._inherit_children:
+            documents = (
+                self.env[model_name].sudo().with_company(company)._get_credit_hold_documents(company, partner_ids)
+            )
+            if documents:
+                documents._credit_hold_retry()
+
+    def _credit_hold_controller_user(self, company):
+        """Who reviews this customer's held documents in ``company``."""
+        self.ensure_one()
+        user = self.with_company(company).sudo().credit_controller_id or company.sudo().credit_hold_controller_id
+        if not user:
+            users = self.env.ref(CONTROLLER_GROUP).sudo().users
+            user = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)[:1]
+        return user
 
     def _credit_hold_on_transition(self, company, went_on, came_off):
         """Hook called after customers went on or came off hold in ``company``.

@@ -20,25 +20,54 @@ class CreditHoldCommon(AccountTestInvoicingCommon):
                 "credit_hold_overdue": True,
                 "credit_hold_grace_days": 0,
                 "credit_hold_limit_basis": "balance",
+                "email": "accounting@company.example.com",
             }
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Credit Customer", "is_company": True, "credit_limit": 1000.0}
         )
         cls.contact = cls.env["res.partner"].create({"name": "Carl Contact", "parent_id": cls.customer.id})
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Consulting",
+                "type": "service",
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )
         cls.salesman = new_test_user(
             cls.env,
             login="ch_salesman",
+            email="salesman@company.example.com",
             groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
             company_id=cls.company.id,
         )
         cls.controller = new_test_user(
             cls.env,
             login="ch_controller",
+            email="controller@company.example.com",
             groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman,"
             "credit_hold.group_credit_controller",
             company_id=cls.company.id,
         )
+
+    @classmethod
+    def _order(cls, partner, amount, user=None, confirm=False):
+        """A quotation of ``amount`` (no taxes) entered by ``user`` (the salesman)
+        through the form, as a salesperson does."""
+        user = user or cls.salesman
+        with Form(cls.env["sale.order"].with_user(user)) as form:
+            form.partner_id = partner
+            form.user_id = user
+            with form.order_line.new() as line:
+                line.product_id = cls.service
+                line.product_uom_qty = 1
+                line.price_unit = amount
+        order = form.record
+        if confirm:
+            order.with_user(user).action_confirm()
+        return order
 
     @classmethod
     def _invoice(cls, partner, amount, due=None, post=True, move_type="out_invoice", company=None, currency=None):

@@ -1,7 +1,7 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import CreditHoldCommon
@@ -54,8 +54,9 @@ class TestPartnerAccess(CreditHoldCommon):
         self.assertEqual(self.customer.credit_threshold, 110.0)
 
     def test_contact_hold_type_is_set_on_the_company(self):
-        with self.assertRaisesRegex(Exception, "change it on"):
+        with self.assertRaises(UserError) as caught:
             self.contact.with_user(self.controller).action_credit_hold_enforce_on()
+        self.assertIn("change it on", str(caught.exception))
 
     def test_accounting_admin_is_controller(self):
         admin = self.env["res.users"].create(
