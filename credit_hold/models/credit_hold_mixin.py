@@ -250,7 +250,10 @@ class CreditHoldMixin(models.AbstractModel):
                 ON CONFLICT (partner_id) DO UPDATE SET locked_at = EXCLUDED.locked_at
                 """,
                 partner_ids,
-            )
+            ),
+            # a serialization failure here is the expected outcome of a race:
+            # the caller's retry handles it, no "bad query" error in the log
+            log_exceptions=False,
         )
 
     def _credit_hold_stop_held(self):

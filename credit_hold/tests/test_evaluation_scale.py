@@ -1,5 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import math
 from unittest.mock import patch
 
@@ -8,6 +9,8 @@ from odoo.models import UPDATE_BATCH_SIZE
 from odoo.tests import tagged
 
 from .common import CreditHoldCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -69,3 +72,52 @@ class TestEvaluationScale(CreditHoldCommon):
         statements = [str(call.args[0]).lstrip().upper() for call in execute.call_args_list]
         self.assertTrue(statements)
         self.assertEqual([s for s in statements if s.startswith(("UPDATE", "INSERT", "DELETE"))], [])
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmationCheckCost(CreditHoldCommon):
+    """The check at confirmation costs the same whatever the customer's history."""
+
+    def _customer_with_history(self, name, invoice_count):
+        partner = self.env["res.partner"].create({"name": name, "is_company": True, "credit_limit": 10**9})
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": "2026-01-01",
+                    "invoice_line_ids": [Command.create({"name": "S", "price_unit": 10.0, "tax_ids": []})],
+                }
+                for _i in range(invoice_count)
+            ]
+        )
+        moves.action_post()
+        return partner
+
+    def _count(self, func):
+        self.env.invalidate_all()
+        self.env.flush_all()
+        with patch.object(self.env.cr, "execute", wraps=self.env.cr.execute) as execute:
+            func()
+            self.env.flush_all()
+        return execute.call_count
+
+    def test_check_cost_independent_of_history(self):
+        small = self._customer_with_history("One invoice", 1)
+        large = self._customer_with_history("Two hundred invoices", 200)
+        warm, order_small, order_large = (
+            self._order(small, 50.0),
+            self._order(small, 50.0),
+            self._order(large, 50.0),
+        )
+        self._count(warm._credit_hold_stop_held)  # warm the ormcaches
+        check_small = self._count(order_small._credit_hold_stop_held)
+        check_large = self._count(order_large._credit_hold_stop_held)
+        self.assertEqual(check_small, check_large)
+        _logger.info("credit check at confirmation: %s queries (1 or 200 invoices)", check_small)
+        # the whole confirmation too (after one to warm Odoo's own caches)
+        self._count(warm.with_user(self.salesman).action_confirm)
+        confirm_small = self._count(order_small.with_user(self.salesman).action_confirm)
+        confirm_large = self._count(order_large.with_user(self.salesman).action_confirm)
+        self.assertEqual(confirm_small, confirm_large)
+        self.assertEqual((order_small | order_large).mapped("state"), ["sale", "sale"])
