@@ -1,5 +1,8 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+import time
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -16,7 +19,13 @@ from ..decision import (
     decide,
 )
 
+_logger = logging.getLogger(__name__)
+
 CONTROLLER_GROUP = "credit_hold.group_credit_controller"
+# where the scheduled job keeps the pass under way (company, last customer id, counters)
+EVALUATION_STATE_PARAM = "credit_hold.evaluation_pass"
+# pg advisory lock: one evaluation pass at a time
+CRON_LOCK_KEY = 0x43524844  # "CRHD"
 
 # Only a credit controller may change these (checked on the server in write).
 CONTROLLER_FIELDS = {
@@ -372,13 +381,13 @@ class ResPartner(models.Model):
                        COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0),
                        COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s)
                   FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
                   JOIN res_partner p ON p.id = aml.partner_id
                   JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
+                 WHERE true
                    AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-                   AND acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.company_id = %(company)s
                    AND p.commercial_partner_id = ANY(%(ids)s)
               GROUP BY p.commercial_partner_id
                 """,
@@ -503,7 +512,12 @@ class ResPartner(models.Model):
         if went_on or came_off:
             partners._credit_hold_on_transition(company, went_on, came_off)
         if company.sudo().credit_hold_auto_release and not self.env.context.get("credit_hold_retrying"):
-            clear = [pid for pid, (_figures, decision) in results.items() if not decision.on_hold]
+            if self.env.context.get("credit_hold_cron"):
+                # the nightly pass: only customers that came off hold (R12)
+                clear = came_off.ids
+            else:
+                # after a payment or a change: also orders held for their own amount
+                clear = [pid for pid, (_figures, decision) in results.items() if not decision.on_hold]
             if clear:
                 self._credit_hold_retry_documents(company, clear)
         return went_on, came_off
@@ -580,44 +594,106 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_evaluate_credit_hold(self, batch_size=5000):
-        """Scheduled job: re-evaluate every customer that has a receivable line,
-        an open order or a hold in each company where credit hold is enabled
-        (overdue invoices appear with time, not with a write)."""
-        done = 0
-        for company in self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True)]):
-            partner_ids = self.with_company(company)._credit_hold_candidates(company)
-            for start in range(0, len(partner_ids), batch_size):
-                self.browse(partner_ids[start : start + batch_size])._credit_hold_evaluate(company)
-                # keep memory flat over large runs
-                self.env.invalidate_all()
-            done += len(partner_ids)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        """Scheduled job: re-evaluate every customer that has an open
+        receivable, a confirmed order or a hold, in each company where credit
+        hold is enabled (overdue invoices appear with time, not with a write).
+
+        One call evaluates one batch and reports progress with Odoo 18's
+        cron progress API: the cron runner commits after each call and calls
+        again while customers remain, so a crash or a time-out loses at most
+        the batch under way, and the next run continues where the pass
+        stopped (the pass state is kept in ``ir.config_parameter``).
+
+        :return: an estimate of the customers left in the pass (0: complete)
+        """
+        cron = self.env["ir.cron"]
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", CRON_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Credit hold evaluation already running in another transaction: skipped.")
+            cron._notify_progress(done=0, remaining=0)
+            return 0
+        params = self.env["ir.config_parameter"].sudo()
+        companies = self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True)], order="id")
+        state = json.loads(params.get_param(EVALUATION_STATE_PARAM) or "null")
+        if not state or state.get("company_id") not in companies.ids:
+            if not companies:
+                params.set_param(EVALUATION_STATE_PARAM, "")
+                cron._notify_progress(done=0, remaining=0)
+                return 0
+            state = self._credit_hold_new_pass_state(companies[0])
+        company = companies.browse(state["company_id"])
+        start = time.monotonic()
+        ids = self._credit_hold_candidates(company, after_id=state["after_id"], limit=batch_size + 1)
+        batch = self.browse(ids[:batch_size])
+        went_on, came_off = batch.with_context(credit_hold_cron=True)._credit_hold_evaluate(company)
+        state["evaluated"] += len(batch)
+        state["on"] += len(went_on)
+        state["off"] += len(came_off)
+        state["seconds"] += time.monotonic() - start
+        if len(ids) > batch_size:
+            state["after_id"] = batch.ids[-1]
+            remaining = batch_size  # at least this many more: the runner calls again
+        else:
+            _logger.info(
+                "Credit hold evaluation of %s: %s customers evaluated, %s put on hold, %s released, in %.1f s",
+                company.name,
+                state["evaluated"],
+                state["on"],
+                state["off"],
+                state["seconds"],
+            )
+            following = companies.filtered(lambda c: c.id > company.id)[:1]
+            state = self._credit_hold_new_pass_state(following) if following else None
+            remaining = 1 if following else 0
+        params.set_param(EVALUATION_STATE_PARAM, json.dumps(state) if state else "")
+        cron._notify_progress(done=len(batch), remaining=remaining)
+        # keep memory flat over a long pass
+        self.env.invalidate_all()
+        return remaining
 
     @api.model
-    def _credit_hold_candidates(self, company):
-        """Ids of the commercial partners worth evaluating in ``company``."""
+    def _credit_hold_new_pass_state(self, company):
+        return {"company_id": company.id, "after_id": 0, "evaluated": 0, "on": 0, "off": 0, "seconds": 0.0}
+
+    @api.model
+    def _credit_hold_candidates(self, company, after_id=0, limit=None):
+        """Ids of the commercial partners worth evaluating in ``company``, in
+        id order, after ``after_id``: open receivables, confirmed orders, holds.
+
+        The receivable part matches Odoo's partial index on unreconciled
+        posted lines (account, partner).
+        """
         self._credit_hold_flush()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.commercial_partner_id
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-                   AND acc.account_type = 'asset_receivable'
-                 UNION
-                SELECT p.commercial_partner_id
-                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_invoice_id
-                 WHERE so.company_id = %(company)s AND so.state = 'sale'
-                 UNION
-                SELECT p.id FROM res_partner p
-                 WHERE p.id = p.commercial_partner_id
-                   AND ((p.on_hold->>%(cid)s)::boolean OR p.on_hold_type->>%(cid)s = 'enforced_on')
-              ORDER BY 1
+                SELECT pid FROM (
+                    SELECT p.commercial_partner_id AS pid
+                      FROM account_move_line aml
+                      JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
+                      JOIN res_partner p ON p.id = aml.partner_id
+                     WHERE true
+                       AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+                       AND aml.parent_state = 'posted'
+                       AND aml.company_id = %(company)s
+                       AND p.commercial_partner_id > %(after)s
+                     UNION
+                    SELECT p.commercial_partner_id
+                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_invoice_id
+                     WHERE so.company_id = %(company)s AND so.state = 'sale'
+                       AND p.commercial_partner_id > %(after)s
+                     UNION
+                    SELECT p.id FROM res_partner p
+                     WHERE p.id = p.commercial_partner_id AND p.id > %(after)s
+                       AND ((p.on_hold->>%(cid)s)::boolean OR p.on_hold_type->>%(cid)s = 'enforced_on')
+                ) candidates
+              ORDER BY pid
+                 %(limit)s
                 """,
                 company=company.id,
                 cid=str(company.id),
+                after=after_id,
+                limit=SQL("LIMIT %s", limit) if limit else SQL(""),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]

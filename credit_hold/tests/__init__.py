@@ -4,3 +4,4 @@ from . import test_evaluation_scale
 from . import test_sale_hold
 from . import test_invoice_hold
 from . import test_concurrency
+from . import test_cron

@@ -1,8 +1,32 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import Form, new_test_user
+
+
+def executed_sql(env, func):
+    """Run ``func`` and return the SQL statements it sent, as upper-case text."""
+    env.flush_all()
+    with patch.object(env.cr, "execute", wraps=env.cr.execute) as execute:
+        func()
+        env.flush_all()
+    statements = [getattr(call.args[0], "code", call.args[0]) for call in execute.call_args_list]
+    return [str(statement).lstrip().upper() for statement in statements]
+
+
+def writes_to(table, statements):
+    """The UPDATE/INSERT/DELETE statements on ``table`` among ``statements``."""
+    return [
+        s
+        for s in statements
+        if s.startswith(("UPDATE", "INSERT", "DELETE"))
+        and f'"{table.upper()}"' in s
+        or s.startswith(("UPDATE", "INSERT", "DELETE"))
+        and f" {table.upper()} " in s
+    ]
 
 
 class CreditHoldCommon(AccountTestInvoicingCommon):

@@ -1,0 +1,115 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.addons.credit_hold.models.res_partner import EVALUATION_STATE_PARAM, ResPartner
+from odoo.tests import tagged
+
+from .common import CreditHoldCommon, executed_sql, writes_to
+
+
+@tagged("post_install", "-at_install")
+class TestCron(CreditHoldCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # four overdue customers, created with credit hold off so that nothing is decided yet
+        cls.company.credit_hold_enabled = False
+        with freeze_time("2026-01-01"):
+            cls.late = cls.env["res.partner"].create([{"name": f"Late {i}", "is_company": True} for i in range(4)])
+            moves = cls.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": "2026-01-01",
+                        "invoice_date_due": "2026-01-10",
+                        "invoice_line_ids": [Command.create({"name": "S", "price_unit": 100.0, "tax_ids": []})],
+                    }
+                    for partner in cls.late
+                ]
+            )
+            moves.action_post()
+        cls.company.credit_hold_enabled = True
+
+    def _run_cron(self, batch_size=5000):
+        calls = 0
+        while True:
+            calls += 1
+            if not self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=batch_size):
+                return calls
+
+    def _updates(self, func):
+        return writes_to("res_partner", executed_sql(self.env, func))
+
+    @freeze_time("2026-02-01")
+    def test_overdue_customers_put_on_hold_by_the_nightly_run(self):
+        self.assertFalse(any(self.late.mapped("on_hold")))
+        self._run_cron()
+        self.assertTrue(all(self.late.mapped("on_hold")))
+        self.assertEqual(set(self.late.mapped("credit_hold_reason")), {"Overdue invoices"})
+
+    @freeze_time("2026-02-01")
+    def test_only_enabled_companies(self):
+        company_2 = self.setup_other_company(name="Company Off")["company"]
+        partner = self.env["res.partner"].create({"name": "B customer", "is_company": True})
+        self._invoice(partner, 100.0, due="2026-01-02", company=company_2)
+        self.assertFalse(company_2.credit_hold_enabled)
+        self._run_cron()
+        self.assertFalse(partner.with_company(company_2).on_hold)
+        self.assertTrue(all(self.late.mapped("on_hold")))  # the enabled company was evaluated
+
+    @freeze_time("2026-02-01")
+    def test_batches_and_resume_after_a_failure(self):
+        # batch 1 (2 customers) goes through and is kept ...
+        remaining = self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2)
+        self.assertTrue(remaining)
+        self.assertEqual(self.late.mapped("on_hold"), [True, True, False, False])
+        state = self.env["ir.config_parameter"].get_param(EVALUATION_STATE_PARAM)
+        # ... batch 2 crashes mid-run: the cron runner rolls back that call only
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            with patch.object(ResPartner, "_credit_hold_on_transition", side_effect=RuntimeError("boom")):
+                self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2)
+        self.env.invalidate_all()
+        self.assertEqual(self.late.mapped("on_hold"), [True, True, False, False])
+        self.assertEqual(self.env["ir.config_parameter"].get_param(EVALUATION_STATE_PARAM), state)
+        # the next run continues where the pass stopped and completes it
+        self._run_cron(batch_size=2)
+        self.assertTrue(all(self.late.mapped("on_hold")))
+        self.assertFalse(self.env["ir.config_parameter"].get_param(EVALUATION_STATE_PARAM))
+
+    @freeze_time("2026-02-01")
+    def test_a_run_right_after_a_run_writes_nothing(self):
+        self.assertTrue(self._updates(self._run_cron))
+        self.assertEqual(self._updates(self._run_cron), [])
+
+    @freeze_time("2026-02-01")
+    def test_transitions_release_held_documents_exactly_once(self):
+        customer = self.late[0]
+        self._run_cron()
+        order = self._order(customer, 50.0)
+        order.action_confirm()
+        self.assertEqual(order.credit_status, "held")
+        # 30 grace days: nothing is overdue any more, which only the nightly run sees
+        self.company.credit_hold_grace_days = 30
+        sale_order_class = type(self.env["sale.order"])
+        original = sale_order_class._credit_hold_retry
+        with patch.object(
+            sale_order_class, "_credit_hold_retry", autospec=True, side_effect=lambda docs: original(docs)
+        ) as retry:
+            self._run_cron()
+            self._run_cron()
+        self.assertEqual(retry.call_count, 1)
+        self.assertFalse(customer.on_hold)
+        self.assertEqual(order.state, "sale")
+
+    @freeze_time("2026-02-01")
+    def test_concurrent_run_is_skipped(self):
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [0x43524844])
+        # the same transaction holds the lock: a second pass in another
+        # transaction would skip; here we check the lock is the one used
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [0x43524844])
+        self.assertTrue(self.env.cr.fetchone()[0])  # re-entrant for the holder
