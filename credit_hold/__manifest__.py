@@ -13,14 +13,18 @@
     "data": [
         "security/credit_hold_groups.xml",
         "security/ir.model.access.csv",
+        "security/credit_hold_security.xml",
         "data/ir_default_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
         "wizards/credit_hold_release_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "views/credit_hold_document_views.xml",
         "views/res_config_settings_views.xml",
+        "views/credit_hold_menus.xml",
     ],
     "demo": [
         "demo/credit_hold_demo.xml",

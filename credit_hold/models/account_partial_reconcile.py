@@ -9,9 +9,21 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
+        partials._credit_hold_first_payments()
         # A payment reconciled with an invoice is what makes it "paid" (R7).
         self.env["res.partner"]._credit_hold_evaluate_lines(partials._credit_hold_receivable_lines())
         return partials
+
+    def _credit_hold_first_payments(self):
+        """R14: a new customer's first reconciled payment lifts its new-customer hold."""
+        for partial in self.sudo():
+            line = partial.credit_move_id
+            move = line.move_id
+            if not (move.origin_payment_id or move.statement_line_id) or not line.partner_id:
+                continue
+            partner = line.partner_id.commercial_partner_id.with_company(line.company_id)
+            if partner.credit_hold_awaiting_payment:
+                partner.write({"credit_hold_awaiting_payment": False})
 
     def unlink(self):
         lines = self._credit_hold_receivable_lines()

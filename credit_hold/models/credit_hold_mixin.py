@@ -4,7 +4,7 @@ import dataclasses
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount
 
@@ -479,6 +479,39 @@ class CreditHoldMixin(models.AbstractModel):
     def _get_credit_hold_documents(self, company, partner_ids):
         """Held documents of these customers in ``company`` (to implement)."""
         raise NotImplementedError
+
+    @api.model
+    def _credit_hold_bulk(self, documents, method, done_label, *args):
+        """Run ``method`` on each document on its own (a savepoint each), so that
+        one that cannot be processed does not stop the others, and return one
+        summary notification. Access errors are not caught: they stop all."""
+        done, failed = [], []
+        for document in documents:
+            try:
+                with self.env.cr.savepoint():
+                    getattr(document, method)(*args)
+                done.append(document.display_name)
+            except (UserError, ValidationError) as error:
+                failed.append(f"{document.display_name}: {error.args[0] if error.args else error}")
+        lines = []
+        if done:
+            lines.append(
+                self.env._("%(count)s %(label)s: %(docs)s", count=len(done), label=done_label, docs=", ".join(done))
+            )
+        if failed:
+            lines.append(self.env._("%(count)s not processed:", count=len(failed)))
+            lines.extend(failed)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Credit control"),
+                "message": "\n".join(lines),
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _credit_hold_retry(self):
         """R12: re-check held documents after their customer's hold lifted;

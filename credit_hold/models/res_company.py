@@ -79,6 +79,19 @@ class ResCompany(models.Model):
         help="Gets the review activity of held documents of customers without a controller of their own.",
     )
 
+    credit_hold_notify_partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="res_company_credit_hold_notify_rel",
+        column1="company_id",
+        column2="partner_id",
+        string="Notify on Hold",
+        help="E-mailed when a customer goes on hold (empty: no e-mail).",
+    )
+    credit_hold_new_customers = fields.Boolean(
+        string="Hold New Customers",
+        help="A new customer starts on hold until its first payment is reconciled.",
+    )
+
     @api.constrains("credit_hold_grace_days")
     def _check_credit_hold_grace_days(self):
         for company in self:

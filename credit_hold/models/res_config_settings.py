@@ -20,3 +20,7 @@ class ResConfigSettings(models.TransientModel):
     credit_hold_prevent_invoices = fields.Boolean(related="company_id.credit_hold_prevent_invoices", readonly=False)
     credit_hold_auto_release = fields.Boolean(related="company_id.credit_hold_auto_release", readonly=False)
     credit_hold_controller_id = fields.Many2one(related="company_id.credit_hold_controller_id", readonly=False)
+    credit_hold_notify_partner_ids = fields.Many2many(
+        related="company_id.credit_hold_notify_partner_ids", readonly=False
+    )
+    credit_hold_new_customers = fields.Boolean(related="company_id.credit_hold_new_customers", readonly=False)

@@ -5,7 +5,9 @@ import logging
 import time
 from collections import defaultdict
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -17,6 +19,7 @@ from ..decision import (
     THRESHOLD_MAX,
     Figures,
     decide,
+    overdue_cutoff,
 )
 
 _logger = logging.getLogger(__name__)
@@ -35,7 +38,7 @@ CONTROLLER_FIELDS = {
     "credit_hold_grace_days": 0,
 }
 # Only the evaluation (running as superuser) writes these.
-SYSTEM_FIELDS = ("on_hold", "credit_hold_reason")
+SYSTEM_FIELDS = ("on_hold", "credit_hold_reason", "credit_hold_awaiting_payment")
 # Non-stored figures: computed from other models' lines, refreshed after each evaluation.
 FIGURE_FIELDS = [
     "total_balance",
@@ -110,6 +113,17 @@ class ResPartner(models.Model):
         domain=[("share", "=", False)],
         help="Gets the review activity of this customer's held documents " "(empty: the company's default controller).",
     )
+    credit_hold_awaiting_payment = fields.Boolean(
+        string="Awaiting First Payment",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="A new customer held until its first payment is reconciled (company setting).",
+    )
+    credit_held_document_count = fields.Integer(
+        string="Held Documents",
+        compute="_compute_credit_held_document_count",
+    )
     credit_currency_id = fields.Many2one(
         comodel_name="res.currency",
         compute="_compute_credit_currency_id",
@@ -159,6 +173,28 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_credit_currency_id(self):
         self.credit_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_credit_held_document_count(self):
+        commercial = self.commercial_partner_id.filtered("id")
+        counts = {}
+        if commercial:
+            groups = (
+                self.env["credit.hold.document"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "in", commercial.ids),
+                        ("company_id", "=", self.env.company.id),
+                        ("credit_status", "=", "held"),
+                    ],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
+            counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.credit_held_document_count = counts.get(partner.commercial_partner_id.id, 0)
 
     @api.depends_context("company")
     def _compute_credit_figures(self):
@@ -252,7 +288,23 @@ class ResPartner(models.Model):
         )
         if to_evaluate:
             to_evaluate._credit_hold_evaluate(self.env.company)
+        new_customers = partners.filtered(lambda p: p.commercial_partner_id == p and p.customer_rank > 0)
+        if new_customers:
+            new_customers._credit_hold_hold_new_customers()
         return partners
+
+    def _credit_hold_hold_new_customers(self):
+        """R14: in each company that asks for it, a new customer starts on hold
+        until its first payment is reconciled."""
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("credit_hold_enabled", "=", True), ("credit_hold_new_customers", "=", True)])
+        )
+        for company in companies:
+            partners = self.with_company(company).sudo()
+            partners.write({"credit_hold_awaiting_payment": True})
+            partners._credit_hold_evaluate(company)
 
     def write(self, vals):
         self._credit_hold_check_access(vals)
@@ -328,6 +380,35 @@ class ResPartner(models.Model):
     def action_credit_hold_automatic(self):
         """Button: back to the company's rules (controllers only)."""
         return self._credit_hold_set_type("automatic")
+
+    def action_view_credit_held_documents(self):
+        """Smart button: the held documents of this customer."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_hold.credit_hold_document_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_held": 1}
+        return action
+
+    def action_view_overdue_invoices(self):
+        """Smart button: the customer's invoices counted as overdue (R7, R19)."""
+        self.ensure_one()
+        company = self.env.company
+        policy = company._credit_hold_policy()
+        partner = self.commercial_partner_id.with_company(company)
+        grace = partner.credit_hold_grace_days if partner.credit_hold_grace_override else policy.grace_days
+        cutoff = overdue_cutoff(fields.Date.context_today(self), grace)
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [
+            ("commercial_partner_id", "=", partner.id),
+            ("company_id", "=", company.id),
+            ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", cutoff),
+        ]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        action["name"] = self.env._("Overdue Invoices")
+        return action
 
     def action_evaluate_credit_hold(self):
         """Re-evaluate the credit hold of these customers now, in each of the
@@ -462,6 +543,7 @@ class ResPartner(models.Model):
                 overdue_amount=round(overdue_amount or 0.0, digits),
                 overdue_count=overdue_count or 0,
                 document_amount=round(document_amounts.get(partner.id, 0.0), digits),
+                awaiting_first_payment=bool(partner.credit_hold_awaiting_payment),
             )
             results[partner.id] = (figures, decide(policy, figures))
         return results
@@ -544,12 +626,44 @@ class ResPartner(models.Model):
         return user
 
     def _credit_hold_on_transition(self, company, went_on, came_off):
-        """Hook called after customers went on or came off hold in ``company``.
-
-        Other parts of the module (auto-release, notifications) and other
-        modules extend it.
+        """Called after customers went on or came off hold in ``company``
+        (R13): a chatter message on each, and an e-mail to the company's
+        notification list for those that went on hold. Extend it to react to
+        transitions (it runs for transitions only, never for unchanged customers).
         """
-        return
+        bodies = {
+            partner.id: self.env._(
+                "Put on credit hold in %(company)s: %(reason)s",
+                company=company.name,
+                reason=partner.credit_hold_reason,
+            )
+            for partner in went_on
+        }
+        bodies.update(
+            {partner.id: self.env._("Credit hold lifted in %(company)s.", company=company.name) for partner in came_off}
+        )
+        (went_on | came_off)._credit_hold_log(bodies)
+        recipients = company.sudo().credit_hold_notify_partner_ids
+        if went_on and recipients:
+            template = self.env.ref("credit_hold.mail_template_credit_hold_on").sudo().with_company(company)
+            for partner in went_on:
+                template.send_mail(
+                    partner.id,
+                    email_values={
+                        "recipient_ids": [Command.set(recipients.ids)],
+                        "email_from": company.email_formatted or False,
+                    },
+                )
+
+    def _credit_hold_log(self, bodies):
+        """One chatter message per customer, {partner id: text}: joined to the
+        tracking message of on_hold when tracking is on, else logged in one batch."""
+        bodies = {pid: Markup("<p>%s</p>") % text for pid, text in bodies.items()}
+        if self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"):
+            self._message_log_batch(bodies)
+            return
+        for partner in self:
+            partner._track_set_log_message(bodies[partner.id])
 
     def _credit_hold_sync_contacts(self, commercial_ids=None, contact_ids=None):
         """Copy the hold of commercial partners to their contacts, all

@@ -5,3 +5,4 @@ from . import test_sale_hold
 from . import test_invoice_hold
 from . import test_concurrency
 from . import test_cron
+from . import test_workspace

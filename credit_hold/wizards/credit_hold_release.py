@@ -5,13 +5,13 @@ from odoo.exceptions import UserError
 
 
 class CreditHoldRelease(models.TransientModel):
-    """Asks the credit controller why held documents are released (R21)."""
+    """Asks the credit controller why held documents are released (R21):
+    one reason for all, each document released and logged on its own."""
 
     _name = "credit.hold.release"
     _description = "Release Credit-Held Documents"
 
-    res_model = fields.Char(required=True, readonly=True)
-    res_ids = fields.Json(required=True, readonly=True)
+    document_refs = fields.Json(required=True, readonly=True, help="[[model, id], ...]")
     document_names = fields.Text(string="Documents", compute="_compute_document_names")
     reason = fields.Text(required=True, help="Kept on each document's chatter with who and when.")
 
@@ -19,39 +19,39 @@ class CreditHoldRelease(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         model = self.env.context.get("active_model")
-        if model not in self.env["credit.hold.mixin"]._inherit_children:
+        ids = list(self.env.context.get("active_ids") or [])
+        if model == "credit.hold.document":
+            rows = self.env[model].browse(ids)
+            refs = [[row.res_model, row.res_id] for row in rows]
+        elif model in self.env["credit.hold.mixin"]._inherit_children:
+            refs = [[model, res_id] for res_id in ids]
+        else:
             raise UserError(
                 self.env._(
                     "Credit holds are released on documents of these kinds only: %(models)s.",
                     models=", ".join(self.env["credit.hold.mixin"]._inherit_children),
                 )
             )
-        values.update({"res_model": model, "res_ids": list(self.env.context.get("active_ids") or [])})
+        values["document_refs"] = refs
         return values
 
-    @api.depends("res_model", "res_ids")
+    @api.depends("document_refs")
     def _compute_document_names(self):
         for wizard in self:
-            docs = wizard._documents()
-            wizard.document_names = "\n".join(f"{doc.display_name}: {doc.credit_held_reason or ''}" for doc in docs)
+            wizard.document_names = "\n".join(
+                f"{doc.display_name}: {doc.credit_held_reason or ''}" for doc in wizard._documents()
+            )
 
     def _documents(self):
         self.ensure_one()
-        if not self.res_model:
-            return self.env["res.partner"].browse()
-        return self.env[self.res_model].browse(self.res_ids or [])
+        return [self.env[model].browse(res_id) for model, res_id in self.document_refs or []]
 
     def action_release(self):
         self.ensure_one()
-        docs = self._documents()
-        docs.credit_release(self.reason)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Released"),
-                "message": ", ".join(docs.mapped("display_name")),
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        documents = self._documents()
+        if documents:
+            # the group is checked before anything, not document by document
+            documents[0]._credit_hold_check_controller()
+        return self.env["credit.hold.mixin"]._credit_hold_bulk(
+            documents, "credit_release", self.env._("released"), self.reason
+        )

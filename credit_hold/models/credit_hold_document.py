@@ -1,0 +1,121 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+DOCUMENT_TYPES = [("order", "Sales Order"), ("invoice", "Customer Invoice")]
+
+
+class CreditHoldDocument(models.Model):
+    """Every held or released document, orders and invoices in one list:
+    the credit controller's daily screen (Clever Credit's Credit Held List)."""
+
+    _name = "credit.hold.document"
+    _description = "Credit-Held Document"
+    _auto = False
+    _order = "credit_held_date desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(string="Document", readonly=True)
+    document_type = fields.Selection(DOCUMENT_TYPES, string="Type", readonly=True)
+    res_model = fields.Char(readonly=True)
+    res_id = fields.Integer(readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    amount = fields.Monetary(readonly=True, help="Total of the document in the company currency.")
+    credit_status = fields.Selection(
+        selection=[("none", "Not held"), ("held", "Credit held"), ("released", "Released")],
+        readonly=True,
+    )
+    credit_held_reason = fields.Char(string="Reason", readonly=True)
+    credit_held_date = fields.Datetime(string="Held Since", readonly=True)
+    credit_released_uid = fields.Many2one("res.users", string="Released By", readonly=True)
+    credit_released_date = fields.Datetime(string="Released On", readonly=True)
+    credit_release_reason = fields.Char(string="Release Reason", readonly=True)
+    partner_credit_limit = fields.Monetary(string="Limit", compute="_compute_partner_figures")
+    partner_total_balance = fields.Monetary(string="Balance", compute="_compute_partner_figures")
+    partner_exposure = fields.Monetary(string="Exposure", compute="_compute_partner_figures")
+    partner_overdue = fields.Monetary(string="Overdue", compute="_compute_partner_figures")
+    partner_available = fields.Monetary(string="Available Credit", compute="_compute_partner_figures")
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT so.id * 2 AS id, 'order' AS document_type, 'sale.order' AS res_model, so.id AS res_id,
+                   so.id AS order_id, NULL::integer AS move_id, so.name AS name,
+                   so.credit_partner_id AS partner_id, so.company_id, so.user_id,
+                   so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                   so.credit_status, so.credit_held_reason, so.credit_held_date, so.credit_released_uid,
+                   so.credit_released_date, so.credit_release_reason
+              FROM sale_order so
+             WHERE so.credit_status IN ('held', 'released')
+             UNION ALL
+            SELECT am.id * 2 + 1, 'invoice', 'account.move', am.id,
+                   NULL, am.id, COALESCE(NULLIF(am.name, '/'), 'Draft ' || am.id),
+                   am.commercial_partner_id, am.company_id, am.invoice_user_id,
+                   ABS(am.amount_total_signed),
+                   am.credit_status, am.credit_held_reason, am.credit_held_date, am.credit_released_uid,
+                   am.credit_released_date, am.credit_release_reason
+              FROM account_move am
+             WHERE am.credit_status IN ('held', 'released')
+            """
+        )
+
+    @api.depends_context("company")
+    def _compute_partner_figures(self):
+        by_company = defaultdict(lambda: self.browse())
+        for record in self:
+            by_company[record.company_id] |= record
+        for company, records in by_company.items():
+            results = records.partner_id._credit_hold_compute(company)
+            for record in records:
+                figures, decision = results.get(record.partner_id.id, (None, None))
+                record.partner_credit_limit = figures.credit_limit if figures else 0.0
+                record.partner_total_balance = figures.total_balance if figures else 0.0
+                record.partner_exposure = decision.exposure if decision else 0.0
+                record.partner_overdue = decision.overdue_amount if decision else 0.0
+                record.partner_available = (decision.available_credit or 0.0) if decision else 0.0
+
+    def _documents(self):
+        """The underlying documents, in the order of ``self``, as a list."""
+        return [self.env[record.res_model].browse(record.res_id) for record in self]
+
+    # ------------------------------------------------------------------
+    # Actions of the list (each document on its own, one summary)
+    # ------------------------------------------------------------------
+
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_release_documents(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Release Credit Hold"),
+            "res_model": "credit.hold.release",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def action_hold_documents(self):
+        return self._credit_hold_apply("action_credit_hold", self.env._("held again"))
+
+    def action_cancel_check_documents(self):
+        return self._credit_hold_apply("action_credit_cancel_check", self.env._("credit check cancelled"))
+
+    def _credit_hold_apply(self, method, done_label, *args):
+        return self.env["credit.hold.mixin"]._credit_hold_bulk(self._documents(), method, done_label, *args)
