@@ -58,7 +58,7 @@ class CreditHoldDocument(models.Model):
              WHERE so.credit_status IN ('held', 'released')
              UNION ALL
             SELECT am.id * 2 + 1, 'invoice', 'account.move', am.id,
-                   NULL, am.id, COALESCE(NULLIF(am.name, '/'), 'Draft ' || am.id),
+                   NULL, am.id, COALESCE(NULLIF(am.name, '/'), 'Draft Invoice (* ' || am.id || ')'),
                    am.commercial_partner_id, am.company_id, am.invoice_user_id,
                    ABS(am.amount_total_signed),
                    am.credit_status, am.credit_held_reason, am.credit_held_date, am.credit_released_uid,
