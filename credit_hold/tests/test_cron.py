@@ -5,8 +5,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.credit_hold.models.res_partner import EVALUATION_STATE_PARAM, ResPartner
-from odoo.tests import tagged
+from odoo.addons.credit_hold.models.res_partner import CRON_LOCK_KEY, EVALUATION_STATE_PARAM, ResPartner
+from odoo.sql_db import db_connect
+from odoo.tests import get_db_name, tagged
 
 from .common import CreditHoldCommon, executed_sql, writes_to
 
@@ -107,9 +108,26 @@ class TestCron(CreditHoldCommon):
         self.assertEqual(order.state, "sale")
 
     @freeze_time("2026-02-01")
+    def test_transitions_notify_exactly_once(self):
+        treasurer = self.env["res.partner"].create({"name": "Treasurer", "email": "treasurer@company.example.com"})
+        self.company.credit_hold_notify_partner_ids = treasurer
+        mails = self.env["mail.mail"].search_count([("recipient_ids", "in", treasurer.ids)])
+        self._run_cron()
+        self._run_cron()
+        self.assertEqual(self.env["mail.mail"].search_count([("recipient_ids", "in", treasurer.ids)]) - mails, 4)
+        for partner in self.late:
+            logged = partner.message_ids.filtered(lambda m: "Put on credit hold" in (m.body or ""))
+            self.assertEqual(len(logged), 1)
+            self.assertIn("Overdue invoices", logged.body)
+
+    @freeze_time("2026-02-01")
     def test_concurrent_run_is_skipped(self):
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [0x43524844])
-        # the same transaction holds the lock: a second pass in another
-        # transaction would skip; here we check the lock is the one used
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [0x43524844])
-        self.assertTrue(self.env.cr.fetchone()[0])  # re-entrant for the holder
+        # another worker holds the pass lock (a real second connection)
+        with db_connect(get_db_name()).cursor() as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [CRON_LOCK_KEY])
+            self.assertEqual(self.env["res.partner"]._cron_evaluate_credit_hold(), 0)
+            self.assertFalse(any(self.late.mapped("on_hold")))
+            other.rollback()
+        # once it is done, the pass runs
+        self._run_cron()
+        self.assertTrue(all(self.late.mapped("on_hold")))
