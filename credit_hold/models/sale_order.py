@@ -6,6 +6,9 @@ from odoo.tools.misc import format_amount
 
 from .res_partner import CONTROLLER_GROUP
 
+# orders that went through the credit check of action_confirm in this transaction
+CHECKED_KEY = "credit_hold_checked_orders"
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -81,12 +84,56 @@ class SaleOrder(models.Model):
         """
         held = self._credit_hold_stop_held()
         passing = self - held
+        # orders checked here may be written state "sale" (see write); the mark
+        # lives on the cursor, out of reach of RPC callers and context keys
+        self.env.cr.cache.setdefault(CHECKED_KEY, set()).update(passing.ids)
         result = super(SaleOrder, passing).action_confirm() if passing else True
         if passing:
             passing._credit_hold_evaluate_exposure()
         if held:
             return self._credit_hold_notification(held, passing)
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.filtered(lambda o: o.state == "sale")._credit_hold_refuse_unchecked()
+        return orders
+
+    def write(self, vals):
+        if vals.get("state") == "sale":
+            quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+            result = super().write(vals)
+            quotations._credit_hold_refuse_unchecked()
+            return result
+        return super().write(vals)
+
+    def _credit_hold_refuse_unchecked(self):
+        """R15: an order set to "sale" other than through action_confirm (an
+        import, a script, an RPC write) is checked too; if it would be held,
+        the change is refused with the reason."""
+        checked = self.env.cr.cache.get(CHECKED_KEY, set())
+        unchecked = self.filtered(lambda o: o.id not in checked)
+        if not unchecked or self.env.user.has_group(CONTROLLER_GROUP):
+            return
+        candidates = unchecked.filtered(
+            lambda o: o.company_id.credit_hold_enabled and o.company_id.credit_hold_prevent_orders
+        )
+        if not candidates:
+            return
+        candidates._credit_hold_lock_partners()
+        # the orders are already "sale" here: their amount is in the exposure
+        reasons = candidates._credit_hold_get_hold_reasons()
+        refused = candidates.filtered(lambda o: reasons.get(o.id))
+        if refused:
+            raise UserError(
+                self.env._(
+                    "%(orders)s cannot be confirmed: %(reason)s. Confirm it with the Confirm button "
+                    "(it is then kept as a held quotation for a credit controller) or ask a credit controller.",
+                    orders=", ".join(refused.mapped("name")),
+                    reason="; ".join(reasons[refused[0].id]),
+                )
+            )
 
     def _action_cancel(self):
         res = super()._action_cancel()

@@ -325,3 +325,27 @@ class TestSaleHold(CreditHoldCommon):
         order = self._order(self.customer, 10.0)
         self.assertTrue(order.credit_warning)
         self.assertIn("1,000.00", order.credit_warning_message)
+
+    def test_import_or_rpc_write_of_state_sale_is_checked(self):
+        order = self._order(self.customer, 1200.0)
+        with self.assertRaises(UserError) as caught:
+            order.with_user(self.salesman).write({"state": "sale"})
+        self.assertIn("cannot be confirmed", str(caught.exception))
+        self.assertEqual(order.state, "draft")
+        # an import creating confirmed orders goes through the same check
+        result = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .load(
+                ["partner_id/.id", "user_id/.id", "state", "order_line/product_id/.id", "order_line/price_unit"],
+                [[str(self.customer.id), str(self.salesman.id), "sale", str(self.service.id), "5000"]],
+            )
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("Over credit limit", result["messages"][0]["message"])
+        # within the limit, or by a controller, it goes through
+        small = self._order(self.customer, 100.0)
+        small.with_user(self.salesman).write({"state": "sale"})
+        self.assertEqual(small.state, "sale")
+        order.with_user(self.controller).write({"state": "sale"})
+        self.assertEqual(order.state, "sale")
