@@ -102,14 +102,8 @@ class CreditHoldDocument(models.Model):
         }
 
     def action_release_documents(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Release Credit Hold"),
-            "res_model": "credit.hold.release",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        self.env["credit.hold.mixin"]._credit_hold_check_controller()
+        return self.env["credit.hold.release"]._action_open(self)
 
     def action_hold_documents(self):
         return self._credit_hold_apply("action_credit_hold", self.env._("held again"))

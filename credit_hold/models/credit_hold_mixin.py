@@ -356,14 +356,7 @@ class CreditHoldMixin(models.AbstractModel):
     def action_credit_release(self):
         """Button: ask for the reason of the release (wizard)."""
         self._credit_hold_check_controller()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Release Credit Hold"),
-            "res_model": "credit.hold.release",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        return self.env["credit.hold.release"]._action_open(self)
 
     def credit_release(self, reason):
         """Release held documents and carry them through (confirm / post).

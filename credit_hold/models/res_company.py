@@ -6,6 +6,24 @@ from odoo.exceptions import ValidationError
 from ..decision import THRESHOLD_MAX, Policy
 
 
+def check_range(records, fname, is_valid, allowed):
+    """Refuse a value out of its range with a message naming the field, the
+    record and the allowed values."""
+    field = records._fields[fname]
+    for record in records:
+        value = record[fname]
+        if not is_valid(value):
+            raise ValidationError(
+                records.env._(
+                    "%(field)s of %(record)s must be %(allowed)s (got %(value)s).",
+                    field=field.string,
+                    record=record.display_name,
+                    allowed=allowed,
+                    value=value,
+                )
+            )
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -92,57 +110,22 @@ class ResCompany(models.Model):
         help="A new customer starts on hold until its first payment is reconciled.",
     )
 
-    @api.constrains("credit_hold_grace_days")
-    def _check_credit_hold_grace_days(self):
-        for company in self:
-            if company.credit_hold_grace_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Grace Days of company %(company)s must be 0 or more (got %(value)s).",
-                        company=company.name,
-                        value=company.credit_hold_grace_days,
-                    )
-                )
-
-    @api.constrains("credit_hold_overdue_min_amount")
-    def _check_credit_hold_overdue_min_amount(self):
-        for company in self:
-            if company.credit_hold_overdue_min_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Minimum Overdue Amount of company %(company)s must be 0 or more (got %(value)s).",
-                        company=company.name,
-                        value=company.credit_hold_overdue_min_amount,
-                    )
-                )
-
-    @api.constrains("credit_hold_default_threshold")
-    def _check_credit_hold_default_threshold(self):
-        for company in self:
-            value = company.credit_hold_default_threshold
-            if not 0 < value <= THRESHOLD_MAX:
-                raise ValidationError(
-                    self.env._(
-                        "Default Threshold (%%) of company %(company)s must be greater than 0 "
-                        "and at most %(max)s (got %(value)s).",
-                        company=company.name,
-                        max=THRESHOLD_MAX,
-                        value=value,
-                    )
-                )
-
-    @api.constrains("credit_hold_warning_percent")
-    def _check_credit_hold_warning_percent(self):
-        for company in self:
-            value = company.credit_hold_warning_percent
-            if not 1 <= value <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "Warning at (%%) of company %(company)s must be between 1 and 100 (got %(value)s).",
-                        company=company.name,
-                        value=value,
-                    )
-                )
+    @api.constrains(
+        "credit_hold_grace_days",
+        "credit_hold_overdue_min_amount",
+        "credit_hold_default_threshold",
+        "credit_hold_warning_percent",
+    )
+    def _check_credit_hold_settings(self):
+        check_range(self, "credit_hold_grace_days", lambda v: v >= 0, self.env._("0 or more"))
+        check_range(self, "credit_hold_overdue_min_amount", lambda v: v >= 0, self.env._("0 or more"))
+        check_range(
+            self,
+            "credit_hold_default_threshold",
+            lambda v: 0 < v <= THRESHOLD_MAX,
+            self.env._("greater than 0 and at most %(max)s", max=THRESHOLD_MAX),
+        )
+        check_range(self, "credit_hold_warning_percent", lambda v: 1 <= v <= 100, self.env._("between 1 and 100"))
 
     def write(self, vals):
         turned_off = self.browse()

@@ -8,7 +8,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..decision import (
@@ -21,6 +21,7 @@ from ..decision import (
     decide,
     overdue_cutoff,
 )
+from .res_company import check_range
 
 _logger = logging.getLogger(__name__)
 
@@ -233,44 +234,19 @@ class ResPartner(models.Model):
                 }
             )
 
-    @api.constrains("credit_threshold")
-    def _check_credit_threshold(self):
-        for partner in self:
-            value = partner.credit_threshold
-            if value and not 0 < value <= THRESHOLD_MAX:
-                raise ValidationError(
-                    self.env._(
-                        "Threshold (%%) of %(partner)s must be empty (company default) or greater "
-                        "than 0 and at most %(max)s (got %(value)s).",
-                        partner=partner.display_name,
-                        max=THRESHOLD_MAX,
-                        value=value,
-                    )
-                )
-
-    @api.constrains("credit_hold_grace_days")
-    def _check_credit_hold_grace_days(self):
-        for partner in self:
-            if partner.credit_hold_grace_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Grace Days of %(partner)s must be 0 or more (got %(value)s).",
-                        partner=partner.display_name,
-                        value=partner.credit_hold_grace_days,
-                    )
-                )
+    @api.constrains("credit_threshold", "credit_hold_grace_days")
+    def _check_credit_hold_values(self):
+        check_range(
+            self,
+            "credit_threshold",
+            lambda v: not v or 0 < v <= THRESHOLD_MAX,
+            self.env._("empty (the company default) or greater than 0 and at most %(max)s", max=THRESHOLD_MAX),
+        )
+        check_range(self, "credit_hold_grace_days", lambda v: v >= 0, self.env._("0 or more"))
 
     @api.constrains("credit_limit")
     def _check_credit_limit_not_negative(self):
-        for partner in self.sudo():
-            if partner.credit_limit < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Credit Limit of %(partner)s must be 0 (no limit) or more (got %(value)s).",
-                        partner=partner.display_name,
-                        value=partner.credit_limit,
-                    )
-                )
+        check_range(self.sudo(), "credit_limit", lambda v: v >= 0, self.env._("0 (no limit) or more"))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -251,71 +251,50 @@ class TestSaleHold(CreditHoldCommon):
         order.action_confirm()
         self.assertEqual(len(order.message_ids), count)
 
-    def test_paid_online_order_is_not_held(self):
+    def _online_payment(self, order, amount, reference):
+        """A payment transaction done online for ``order`` (what the portal checkout creates)."""
+        method = self.env.ref("payment.payment_method_unknown")
         provider = self.env["payment.provider"].create(
             {
                 "name": "Dummy",
                 "code": "none",
                 "state": "test",
                 "company_id": self.company.id,
-                "payment_method_ids": [Command.set([self.env.ref("payment.payment_method_unknown").id])],
+                "payment_method_ids": [Command.set(method.ids)],
             }
         )
-        order = self._order(self.customer, 1500.0)
         tx = (
             self.env["payment.transaction"]
             .sudo()
             .create(
                 {
                     "provider_id": provider.id,
-                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                    "amount": 1500.0,
+                    "payment_method_id": method.id,
+                    "amount": amount,
                     "currency_id": order.currency_id.id,
-                    "partner_id": self.customer.id,
-                    "reference": "CH-TEST-1",
+                    "partner_id": order.partner_id.id,
+                    "reference": reference,
                     "operation": "online_direct",
                     "sale_order_ids": [Command.set(order.ids)],
                 }
             )
         )
         tx._set_done()
-        confirmed = tx._check_amount_and_confirm_order()
+        return tx
+
+    def test_paid_online_order_is_not_held(self):
+        order = self._order(self.customer, 1500.0)
+        confirmed = self._online_payment(order, 1500.0, "CH-TEST-1")._check_amount_and_confirm_order()
         self.assertEqual(confirmed, order)
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.credit_status, "none")
         self.assertTrue(order.message_ids.filtered(lambda m: "paid in full online" in (m.body or "")))
 
     def test_partly_paid_online_order_is_held_and_not_reported_confirmed(self):
-        provider = self.env["payment.provider"].create(
-            {
-                "name": "Dummy",
-                "code": "none",
-                "state": "test",
-                "company_id": self.company.id,
-                "payment_method_ids": [Command.set([self.env.ref("payment.payment_method_unknown").id])],
-            }
-        )
         order = self._order(self.customer, 1500.0)
         order.require_payment = True
         order.prepayment_percent = 0.5
-        tx = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
-                {
-                    "provider_id": provider.id,
-                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                    "amount": 750.0,
-                    "currency_id": order.currency_id.id,
-                    "partner_id": self.customer.id,
-                    "reference": "CH-TEST-2",
-                    "operation": "online_direct",
-                    "sale_order_ids": [Command.set(order.ids)],
-                }
-            )
-        )
-        tx._set_done()
-        confirmed = tx._check_amount_and_confirm_order()
+        confirmed = self._online_payment(order, 750.0, "CH-TEST-2")._check_amount_and_confirm_order()
         self.assertFalse(confirmed)  # no confirmation e-mail for a held order
         self.assertEqual(order.credit_status, "held")
 

@@ -16,6 +16,19 @@ class CreditHoldRelease(models.TransientModel):
     reason = fields.Text(required=True, help="Kept on each document's chatter with who and when.")
 
     @api.model
+    def _action_open(self, records):
+        """The window action that asks the reason of releasing ``records``
+        (held documents, or rows of the held-documents list)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Release Credit Hold"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": records._name, "active_ids": records.ids},
+        }
+
+    @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         model = self.env.context.get("active_model")
