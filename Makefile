@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: test run venv lint odoo-info clean-db
+.PHONY: test run venv lint odoo-info clean-db bench screenshots
 
 ## make test: static checks, engine tests, Odoo tests on a real server
 test:
@@ -24,3 +24,14 @@ lint:
 
 odoo-info:
 	@$(PYTHON) tools/devtool.py odoo-info
+
+## make bench [SIZE=large]: credit_hold vs the SQL floor, Odoo's and OCA's credit figures (see bench/README.md)
+SIZE ?= small
+bench:
+	@$(PYTHON) bench/bench.py --size $(SIZE)
+
+## make screenshots: refresh docs/*.png from the running demo (needs Debian's chromium + chromium-driver)
+screenshots:
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@$(VENV)/bin/python tools/screenshots.py

@@ -52,6 +52,15 @@ FIGURE_FIELDS = [
     "credit_has_limit",
     "credit_warning",
 ]
+# Company-dependent columns read with SQL, for a whole batch at once.
+STATE_FIELDS = [
+    "on_hold_type",
+    "credit_limit",
+    "credit_threshold",
+    "credit_hold_awaiting_payment",
+    "on_hold",
+    "credit_hold_reason",
+]
 # A change of any of these re-evaluates the customer at once.
 EVALUATE_ON = set(CONTROLLER_FIELDS) | {"credit_limit", "use_partner_credit_limit"}
 CONTROLLER_FIELDS_NO_EVAL = {"credit_controller_id": False}
@@ -408,7 +417,7 @@ class ResPartner(models.Model):
             ("sale.order", ["state", "currency_rate", "partner_invoice_id", "company_id"]),
             (
                 "res.partner",
-                ["commercial_partner_id", "credit_hold_grace_override", "credit_hold_grace_days"],
+                ["commercial_partner_id", *STATE_FIELDS, "credit_hold_grace_override", "credit_hold_grace_days"],
             ),
         ):
             self.env[model].flush_model(names)
@@ -485,7 +494,45 @@ class ResPartner(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    def _credit_hold_compute(self, company, document_amounts=None):
+    def _credit_hold_read_state(self, company):
+        """Hold settings and current hold of these partners in ``company``, read
+        from the company-dependent JSONB columns in one query (the ORM would
+        fetch every company-dependent field of res.partner for each batch).
+
+        :return: {partner_id: dict of STATE_FIELDS values}
+        """
+        partners = self.with_company(company)
+        fallbacks = {
+            name: self._fields[name].get_company_dependent_fallback(partners)
+            for name in ("on_hold_type", "credit_limit")
+        }
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, on_hold_type->>%(cid)s, (credit_limit->>%(cid)s)::float8,
+                       (credit_threshold->>%(cid)s)::float8,
+                       COALESCE((credit_hold_awaiting_payment->>%(cid)s)::boolean, false),
+                       COALESCE((on_hold->>%(cid)s)::boolean, false), credit_hold_reason->>%(cid)s
+                  FROM res_partner
+                 WHERE id = ANY(%(ids)s)
+                """,
+                cid=str(company.id),
+                ids=self.ids,
+            )
+        )
+        return {
+            pid: {
+                "on_hold_type": hold_type or fallbacks["on_hold_type"] or "automatic",
+                "credit_limit": credit_limit if credit_limit is not None else (fallbacks["credit_limit"] or 0.0),
+                "credit_threshold": threshold or 0.0,
+                "credit_hold_awaiting_payment": awaiting,
+                "on_hold": on_hold,
+                "credit_hold_reason": reason or False,
+            }
+            for pid, hold_type, credit_limit, threshold, awaiting, on_hold, reason in self.env.cr.fetchall()
+        }
+
+    def _credit_hold_compute(self, company, document_amounts=None, state=None):
         """Figures and decision of these commercial partners in ``company``.
 
         A constant number of queries whatever the number of partners or of
@@ -494,6 +541,7 @@ class ResPartner(models.Model):
 
         :param dict document_amounts: {partner_id: amount} of a document being
             checked, added to what is compared with the limit (R4)
+        :param dict state: filled with :meth:`_credit_hold_read_state` when given
         :return: {partner_id: (Figures, Decision)}
         """
         if not self:
@@ -505,63 +553,75 @@ class ResPartner(models.Model):
         partners._credit_hold_flush()
         receivables = partners._credit_hold_query_receivables(company, policy, today)
         uninvoiced = partners._credit_hold_query_uninvoiced(company)
+        current = partners._credit_hold_read_state(company)
+        if state is not None:
+            state.update(current)
         digits = policy.digits
         document_amounts = document_amounts or {}
         results = {}
-        for partner in partners:
-            balance, overdue_amount, overdue_count = receivables.get(partner.id, (0.0, 0.0, 0))
+        for pid in partners.ids:
+            balance, overdue_amount, overdue_count = receivables.get(pid, (0.0, 0.0, 0))
+            values = current[pid]
             figures = Figures(
-                hold_type=partner.on_hold_type or "automatic",
-                credit_limit=partner.credit_limit or 0.0,
-                threshold=partner.credit_threshold or None,
+                hold_type=values["on_hold_type"],
+                credit_limit=values["credit_limit"],
+                threshold=values["credit_threshold"] or None,
                 total_balance=round(balance or 0.0, digits),
-                uninvoiced=round(uninvoiced.get(partner.id) or 0.0, digits),
+                uninvoiced=round(uninvoiced.get(pid) or 0.0, digits),
                 overdue_amount=round(overdue_amount or 0.0, digits),
                 overdue_count=overdue_count or 0,
-                document_amount=round(document_amounts.get(partner.id, 0.0), digits),
-                awaiting_first_payment=bool(partner.credit_hold_awaiting_payment),
+                document_amount=round(document_amounts.get(pid, 0.0), digits),
+                awaiting_first_payment=values["credit_hold_awaiting_payment"],
             )
-            results[partner.id] = (figures, decide(policy, figures))
+            results[pid] = (figures, decide(policy, figures))
         return results
 
-    def _credit_hold_reason_text(self, reasons):
-        """The reasons of a decision in words (stored on the customer)."""
-        labels = {
+    def _credit_hold_reason_labels(self):
+        return {
             REASON_ENFORCED: self.env._("Put on hold by a credit controller"),
             REASON_NEW_CUSTOMER: self.env._("New customer: awaiting first payment"),
             REASON_OVER_LIMIT: self.env._("Over credit limit"),
             REASON_OVERDUE: self.env._("Overdue invoices"),
         }
+
+    def _credit_hold_reason_text(self, reasons, labels=None):
+        """The reasons of a decision in words (stored on the customer)."""
+        labels = labels or self._credit_hold_reason_labels()
         return "; ".join(labels[code] for code in reasons) or False
 
-    def _credit_hold_evaluate(self, company):
+    def _credit_hold_evaluate(self, company, commercial=False):
         """Decide and store the hold of these customers in ``company``.
 
         Writes only the customers whose hold or reason changed, then lets
         :meth:`_credit_hold_on_transition` react to those that went on or came
         off hold.
 
+        :param bool commercial: ``self`` holds commercial partners only (the
+            nightly pass): skip mapping contacts to their company
         :return: (partners put on hold, partners taken off hold)
         """
-        partners = self.commercial_partner_id.filtered("id").with_company(company).sudo()
+        partners = self if commercial else self.commercial_partner_id.filtered("id")
+        partners = partners.with_company(company).sudo()
         empty = self.env["res.partner"]
         if not partners:
             return empty, empty
         # whatever triggered the evaluation changed the figures shown in this transaction
         self.env["res.partner"].invalidate_model(FIGURE_FIELDS)
-        results = partners._credit_hold_compute(company)
+        current = {}
+        results = partners._credit_hold_compute(company, state=current)
+        labels = self._credit_hold_reason_labels()
         groups = defaultdict(list)
         went_on, came_off = [], []
-        for partner in partners:
-            decision = results[partner.id][1]
-            reason = partner._credit_hold_reason_text(decision.reasons) if decision.on_hold else False
-            if partner.on_hold == decision.on_hold and (partner.credit_hold_reason or False) == reason:
+        for pid, (_figures, decision) in results.items():
+            reason = self._credit_hold_reason_text(decision.reasons, labels) if decision.on_hold else False
+            was_on, was_reason = current[pid]["on_hold"], current[pid]["credit_hold_reason"]
+            if was_on == decision.on_hold and was_reason == reason:
                 continue
-            groups[(decision.on_hold, reason)].append(partner.id)
-            if decision.on_hold and not partner.on_hold:
-                went_on.append(partner.id)
-            elif partner.on_hold and not decision.on_hold:
-                came_off.append(partner.id)
+            groups[(decision.on_hold, reason)].append(pid)
+            if decision.on_hold and not was_on:
+                went_on.append(pid)
+            elif was_on and not decision.on_hold:
+                came_off.append(pid)
         for (on_hold, reason), ids in groups.items():
             partners.browse(ids).write({"on_hold": on_hold, "credit_hold_reason": reason})
         if groups:
@@ -721,7 +781,9 @@ class ResPartner(models.Model):
         batch = self.browse(ids[:batch_size])
         # At scale Odoo's tracking posts one message per changed customer at
         # commit; the nightly pass logs the same chatter message in batches.
-        went_on, came_off = batch.with_context(credit_hold_cron=True, mail_notrack=True)._credit_hold_evaluate(company)
+        went_on, came_off = batch.with_context(credit_hold_cron=True, mail_notrack=True)._credit_hold_evaluate(
+            company, commercial=True
+        )
         state["evaluated"] += len(batch)
         state["on"] += len(went_on)
         state["off"] += len(came_off)
