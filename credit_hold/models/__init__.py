@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import credit_hold_lock
+from . import credit_hold_queue
 from . import credit_hold_mixin
 from . import credit_hold_document
 from . import sale_order

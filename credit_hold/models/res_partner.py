@@ -422,77 +422,118 @@ class ResPartner(models.Model):
         ):
             self.env[model].flush_model(names)
 
-    def _credit_hold_query_receivables(self, company, policy, today):
-        """Balance and overdue figures of these commercial partners: one query.
+    @api.model
+    def _credit_hold_receivables_sql(self, company, policy, today, line_filter):
+        """Balance and overdue figures per commercial partner, as SQL.
 
-        :return: {partner_id: (balance, overdue_amount, overdue_count)}
+        Shaped like a bare aggregate over the open receivable lines (the
+        floor of the benchmark): lines are aggregated by their own partner
+        first, matching Odoo's partial index on unreconciled posted lines,
+        and only then mapped to their commercial partner. Customers with
+        their own grace days (rare) join through a small table.
+
+        :param SQL line_filter: restricts ``aml`` (``SQL("true")``: the
+            whole company, in the nightly pass)
+        Columns: partner id, balance, overdue amount, overdue invoice count.
         """
         cid = str(company.id)
-        grace = SQL(
-            "CASE WHEN (cp.credit_hold_grace_override->>%(cid)s)::boolean "
-            "THEN COALESCE((cp.credit_hold_grace_days->>%(cid)s)::int, 0) ELSE %(grace)s END",
-            cid=cid,
-            grace=policy.grace_days,
-        )
-        overdue = SQL(
-            "aml.amount_residual > 0 AND aml.date_maturity < (%(today)s::date - %(grace)s)",
-            today=today,
-            grace=grace,
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       SUM(aml.amount_residual),
-                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0),
-                       COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s)
+        return SQL(
+            """
+            WITH overrides AS (
+                SELECT c.id, COALESCE((cp.credit_hold_grace_days->>%(cid)s)::int, 0) AS grace
+                  FROM res_partner cp
+                  JOIN res_partner c ON c.commercial_partner_id = cp.id
+                 WHERE cp.credit_hold_grace_override IS NOT NULL
+                   AND (cp.credit_hold_grace_override->>%(cid)s)::boolean
+            ),
+            lines AS (
+                SELECT aml.partner_id, aml.move_id, aml.amount_residual,
+                       aml.amount_residual > 0
+                       AND aml.date_maturity < %(today)s::date - COALESCE(o.grace, %(grace)s) AS is_overdue
                   FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE true
+             LEFT JOIN overrides o ON o.id = aml.partner_id
+                 WHERE aml.account_id = ANY(ARRAY(
+                           SELECT id FROM account_account WHERE account_type = 'asset_receivable'))
                    AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
                    AND aml.parent_state = 'posted'
                    AND aml.company_id = %(company)s
-                   AND p.commercial_partner_id = ANY(%(ids)s)
-              GROUP BY p.commercial_partner_id
-                """,
-                overdue=overdue,
-                company=company.id,
-                ids=self.ids,
+                   AND aml.partner_id IS NOT NULL
+                   AND %(line_filter)s
+            ),
+            by_partner AS (
+                SELECT partner_id, SUM(amount_residual) AS balance,
+                       SUM(amount_residual) FILTER (WHERE is_overdue) AS overdue_amount
+                  FROM lines
+              GROUP BY partner_id
+            ),
+            overdue_moves AS (
+                SELECT partner_id, COUNT(DISTINCT move_id) AS overdue_count
+                  FROM lines
+                 WHERE is_overdue
+              GROUP BY partner_id
             )
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(b.balance)::float8 AS balance,
+                   COALESCE(SUM(b.overdue_amount), 0)::float8 AS overdue_amount,
+                   COALESCE(SUM(m.overdue_count), 0)::int AS overdue_count
+              FROM by_partner b
+              JOIN res_partner p ON p.id = b.partner_id
+         LEFT JOIN overdue_moves m ON m.partner_id = b.partner_id
+          GROUP BY p.commercial_partner_id
+            """,
+            cid=cid,
+            today=today,
+            grace=policy.grace_days,
+            company=company.id,
+            line_filter=line_filter,
         )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
-    def _credit_hold_query_uninvoiced(self, company):
-        """Confirmed sales not yet invoiced, in company currency: one query.
+    @api.model
+    def _credit_hold_uninvoiced_sql(self, company, order_filter):
+        """Confirmed sales not yet invoiced per commercial partner, in company
+        currency, as SQL. Each open line counts its total (taxes included) pro
+        rata of the quantity not invoiced yet, converted at the order's rate.
 
-        Each open line counts its total (taxes included) pro rata of the
-        quantity not invoiced yet, converted at the order's own rate.
+        :param SQL order_filter: restricts ``so`` (``SQL("true")``: the whole company)
+        Columns: partner id, amount.
         """
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       SUM(sol.price_total * (sol.product_uom_qty - COALESCE(sol.qty_invoiced, 0))
-                           / sol.product_uom_qty / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                  FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_partner p ON p.id = so.partner_invoice_id
-                 WHERE so.company_id = %(company)s
-                   AND so.state = 'sale'
-                   AND sol.display_type IS NULL
-                   AND sol.is_downpayment IS NOT TRUE
-                   AND sol.product_uom_qty > 0
-                   AND COALESCE(sol.qty_invoiced, 0) < sol.product_uom_qty
-                   AND p.commercial_partner_id = ANY(%(ids)s)
-              GROUP BY p.commercial_partner_id
-                """,
-                company=company.id,
-                ids=self.ids,
-            )
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(sol.price_total * (sol.product_uom_qty - COALESCE(sol.qty_invoiced, 0))
+                       / sol.product_uom_qty / COALESCE(NULLIF(so.currency_rate, 0), 1))::float8 AS uninvoiced
+              FROM sale_order so
+              JOIN sale_order_line sol ON sol.order_id = so.id
+              JOIN res_partner p ON p.id = so.partner_invoice_id
+             WHERE so.company_id = %(company)s
+               AND so.state = 'sale'
+               AND sol.display_type IS NULL
+               AND sol.is_downpayment IS NOT TRUE
+               AND sol.product_uom_qty > 0
+               AND COALESCE(sol.qty_invoiced, 0) < sol.product_uom_qty
+               AND %(order_filter)s
+          GROUP BY p.commercial_partner_id
+            """,
+            company=company.id,
+            order_filter=order_filter,
         )
-        return dict(self.env.cr.fetchall())
+
+    def _credit_hold_query_figures(self, company, policy, today):
+        """Receivable and order figures of these commercial partners: two queries.
+
+        :return: {partner_id: (balance, overdue_amount, overdue_count, uninvoiced)}
+        """
+        # these partners and their contacts, as arrays the planner turns into index lookups
+        members = SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))", self.ids)
+        line_filter = SQL("aml.partner_id = ANY(%s)", members)
+        self.env.cr.execute(self._credit_hold_receivables_sql(company, policy, today, line_filter))
+        receivables = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        self.env.cr.execute(self._credit_hold_uninvoiced_sql(company, SQL("so.partner_invoice_id = ANY(%s)", members)))
+        uninvoiced = dict(self.env.cr.fetchall())
+        return {
+            pid: (*receivables.get(pid, (0.0, 0.0, 0)), uninvoiced.get(pid, 0.0))
+            for pid in set(receivables) | set(uninvoiced)
+        }
 
     def _credit_hold_read_state(self, company):
         """Hold settings and current hold of these partners in ``company``, read
@@ -532,7 +573,7 @@ class ResPartner(models.Model):
             for pid, hold_type, credit_limit, threshold, awaiting, on_hold, reason in self.env.cr.fetchall()
         }
 
-    def _credit_hold_compute(self, company, document_amounts=None, state=None):
+    def _credit_hold_compute(self, company, document_amounts=None, state=None, figures=None):
         """Figures and decision of these commercial partners in ``company``.
 
         A constant number of queries whatever the number of partners or of
@@ -542,6 +583,8 @@ class ResPartner(models.Model):
         :param dict document_amounts: {partner_id: amount} of a document being
             checked, added to what is compared with the limit (R4)
         :param dict state: filled with :meth:`_credit_hold_read_state` when given
+        :param dict figures: figures already gathered for the whole company
+            (the nightly pass), in the shape of :meth:`_credit_hold_query_figures`
         :return: {partner_id: (Figures, Decision)}
         """
         if not self:
@@ -551,8 +594,8 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self.with_company(company))
         partners = self.with_company(company).sudo()
         partners._credit_hold_flush()
-        receivables = partners._credit_hold_query_receivables(company, policy, today)
-        uninvoiced = partners._credit_hold_query_uninvoiced(company)
+        if figures is None:
+            figures = partners._credit_hold_query_figures(company, policy, today)
         current = partners._credit_hold_read_state(company)
         if state is not None:
             state.update(current)
@@ -560,20 +603,20 @@ class ResPartner(models.Model):
         document_amounts = document_amounts or {}
         results = {}
         for pid in partners.ids:
-            balance, overdue_amount, overdue_count = receivables.get(pid, (0.0, 0.0, 0))
+            balance, overdue_amount, overdue_count, uninvoiced = figures.get(pid, (0.0, 0.0, 0, 0.0))
             values = current[pid]
-            figures = Figures(
+            customer = Figures(
                 hold_type=values["on_hold_type"],
                 credit_limit=values["credit_limit"],
                 threshold=values["credit_threshold"] or None,
                 total_balance=round(balance or 0.0, digits),
-                uninvoiced=round(uninvoiced.get(pid) or 0.0, digits),
+                uninvoiced=round(uninvoiced or 0.0, digits),
                 overdue_amount=round(overdue_amount or 0.0, digits),
                 overdue_count=overdue_count or 0,
                 document_amount=round(document_amounts.get(pid, 0.0), digits),
                 awaiting_first_payment=values["credit_hold_awaiting_payment"],
             )
-            results[pid] = (figures, decide(policy, figures))
+            results[pid] = (customer, decide(policy, customer))
         return results
 
     def _credit_hold_reason_labels(self):
@@ -589,7 +632,7 @@ class ResPartner(models.Model):
         labels = labels or self._credit_hold_reason_labels()
         return "; ".join(labels[code] for code in reasons) or False
 
-    def _credit_hold_evaluate(self, company, commercial=False):
+    def _credit_hold_evaluate(self, company, commercial=False, figures=None):
         """Decide and store the hold of these customers in ``company``.
 
         Writes only the customers whose hold or reason changed, then lets
@@ -598,6 +641,8 @@ class ResPartner(models.Model):
 
         :param bool commercial: ``self`` holds commercial partners only (the
             nightly pass): skip mapping contacts to their company
+        :param dict figures: figures gathered for the whole company by the
+            nightly pass (see :meth:`_credit_hold_compute`)
         :return: (partners put on hold, partners taken off hold)
         """
         partners = self if commercial else self.commercial_partner_id.filtered("id")
@@ -608,7 +653,11 @@ class ResPartner(models.Model):
         # whatever triggered the evaluation changed the figures shown in this transaction
         self.env["res.partner"].invalidate_model(FIGURE_FIELDS)
         current = {}
-        results = partners._credit_hold_compute(company, state=current)
+        results = partners._credit_hold_compute(company, state=current, figures=figures)
+        if figures is None:
+            # evaluated now with fresh figures: the nightly pass under way must
+            # not decide them again from the figures it gathered earlier
+            self.env["credit.hold.queue"]._discard(company, partners.ids)
         labels = self._credit_hold_reason_labels()
         groups = defaultdict(list)
         went_on, came_off = [], []
@@ -752,13 +801,15 @@ class ResPartner(models.Model):
         receivable, a confirmed order or a hold, in each company where credit
         hold is enabled (overdue invoices appear with time, not with a write).
 
-        One call evaluates one batch and reports progress with Odoo 18's
-        cron progress API: the cron runner commits after each call and calls
-        again while customers remain, so a crash or a time-out loses at most
-        the batch under way, and the next run continues where the pass
-        stopped (the pass state is kept in ``ir.config_parameter``).
+        When a company's pass starts, one set-based query gathers the figures
+        of all its candidate customers into ``credit.hold.queue`` (one scan of
+        the open receivables, near the cost of a bare aggregate). Each call then
+        decides and writes one batch from the queue and reports progress with
+        Odoo 18's cron progress API; the cron runner commits after each call and
+        calls again while customers remain, so a crash or a time-out loses at
+        most the batch under way and the next run continues from the queue.
 
-        :return: an estimate of the customers left in the pass (0: complete)
+        :return: the number of customers left in the pass (0: complete)
         """
         cron = self.env["ir.cron"]
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", CRON_LOCK_KEY))
@@ -767,6 +818,7 @@ class ResPartner(models.Model):
             cron._notify_progress(done=0, remaining=0)
             return 0
         params = self.env["ir.config_parameter"].sudo()
+        queue = self.env["credit.hold.queue"]
         companies = self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True)], order="id")
         state = json.loads(params.get_param(EVALUATION_STATE_PARAM) or "null")
         if not state or state.get("company_id") not in companies.ids:
@@ -774,24 +826,21 @@ class ResPartner(models.Model):
                 params.set_param(EVALUATION_STATE_PARAM, "")
                 cron._notify_progress(done=0, remaining=0)
                 return 0
-            state = self._credit_hold_new_pass_state(companies[0])
+            state = self._credit_hold_start_pass(companies[0])
         company = companies.browse(state["company_id"])
         start = time.monotonic()
-        ids = self._credit_hold_candidates(company, after_id=state["after_id"], limit=batch_size + 1)
-        batch = self.browse(ids[:batch_size])
-        # At scale Odoo's tracking posts one message per changed customer at
-        # commit; the nightly pass logs the same chatter message in batches.
+        figures = queue._take(company, batch_size)
+        batch = self.browse(sorted(figures))
         went_on, came_off = batch.with_context(credit_hold_cron=True, mail_notrack=True)._credit_hold_evaluate(
-            company, commercial=True
+            company, commercial=True, figures=figures
         )
+        queue._discard(company, batch.ids)
         state["evaluated"] += len(batch)
         state["on"] += len(went_on)
         state["off"] += len(came_off)
         state["seconds"] += time.monotonic() - start
-        if len(ids) > batch_size:
-            state["after_id"] = batch.ids[-1]
-            remaining = batch_size  # at least this many more: the runner calls again
-        else:
+        remaining = queue._pending(company)
+        if not remaining:
             _logger.info(
                 "Credit hold evaluation of %s: %s customers evaluated, %s put on hold, %s released, in %.1f s",
                 company.name,
@@ -801,8 +850,8 @@ class ResPartner(models.Model):
                 state["seconds"],
             )
             following = companies.filtered(lambda c: c.id > company.id)[:1]
-            state = self._credit_hold_new_pass_state(following) if following else None
-            remaining = 1 if following else 0
+            state = self._credit_hold_start_pass(following) if following else None
+            remaining = queue._pending(following) if following else 0
         params.set_param(EVALUATION_STATE_PARAM, json.dumps(state) if state else "")
         cron._notify_progress(done=len(batch), remaining=remaining)
         # keep memory flat over a long pass
@@ -810,48 +859,23 @@ class ResPartner(models.Model):
         return remaining
 
     @api.model
-    def _credit_hold_new_pass_state(self, company):
-        return {"company_id": company.id, "after_id": 0, "evaluated": 0, "on": 0, "off": 0, "seconds": 0.0}
-
-    @api.model
-    def _credit_hold_candidates(self, company, after_id=0, limit=None):
-        """Ids of the commercial partners worth evaluating in ``company``, in
-        id order, after ``after_id``: open receivables, confirmed orders, holds.
-
-        The receivable part matches Odoo's partial index on unreconciled
-        posted lines (account, partner).
-        """
+    def _credit_hold_start_pass(self, company):
+        """Queue the figures of every candidate customer of ``company`` (one
+        query) and return the state of the new pass."""
+        start = time.monotonic()
         self._credit_hold_flush()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT pid FROM (
-                    SELECT p.commercial_partner_id AS pid
-                      FROM account_move_line aml
-                      JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
-                      JOIN res_partner p ON p.id = aml.partner_id
-                     WHERE true
-                       AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-                       AND aml.parent_state = 'posted'
-                       AND aml.company_id = %(company)s
-                       AND p.commercial_partner_id > %(after)s
-                     UNION
-                    SELECT p.commercial_partner_id
-                      FROM sale_order so JOIN res_partner p ON p.id = so.partner_invoice_id
-                     WHERE so.company_id = %(company)s AND so.state = 'sale'
-                       AND p.commercial_partner_id > %(after)s
-                     UNION
-                    SELECT p.id FROM res_partner p
-                     WHERE p.id = p.commercial_partner_id AND p.id > %(after)s
-                       AND ((p.on_hold->>%(cid)s)::boolean OR p.on_hold_type->>%(cid)s = 'enforced_on')
-                ) candidates
-              ORDER BY pid
-                 %(limit)s
-                """,
-                company=company.id,
-                cid=str(company.id),
-                after=after_id,
-                limit=SQL("LIMIT %s", limit) if limit else SQL(""),
-            )
+        policy = company._credit_hold_policy()
+        today = fields.Date.context_today(self.with_company(company))
+        everyone = SQL("true")
+        self.env["credit.hold.queue"]._fill(
+            company,
+            self._credit_hold_receivables_sql(company, policy, today, everyone),
+            self._credit_hold_uninvoiced_sql(company, everyone),
         )
-        return [row[0] for row in self.env.cr.fetchall()]
+        return {
+            "company_id": company.id,
+            "evaluated": 0,
+            "on": 0,
+            "off": 0,
+            "seconds": time.monotonic() - start,
+        }

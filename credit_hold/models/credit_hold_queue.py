@@ -1,0 +1,105 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CreditHoldQueue(models.Model):
+    """The customers a nightly evaluation pass still has to decide, with the
+    figures gathered for them when the pass started (one set-based query for
+    the whole company instead of one scan of the journal items per batch).
+
+    Rows are removed as batches are decided, and as soon as a customer is
+    evaluated in between with fresh figures (a payment, a posted invoice).
+    """
+
+    _name = "credit.hold.queue"
+    _description = "Credit Hold Evaluation Queue"
+    _log_access = False
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    balance = fields.Float()
+    overdue_amount = fields.Float()
+    overdue_count = fields.Integer()
+    uninvoiced = fields.Float()
+
+    _sql_constraints = [
+        ("company_partner_uniq", "unique(company_id, partner_id)", "A customer is queued once per company."),
+    ]
+
+    @api.model
+    def _fill(self, company, receivables_sql, uninvoiced_sql):
+        """Queue every commercial partner with open receivables, confirmed
+        orders or a hold in ``company``, with its figures (one statement)."""
+        # one aggregate over all open receivables of the company: let it hash in memory
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH receivables AS (%(receivables)s),
+                     orders AS (%(orders)s),
+                     held AS (
+                        SELECT p.id AS partner_id FROM res_partner p
+                         WHERE p.id = p.commercial_partner_id
+                           AND ((p.on_hold->>%(cid)s)::boolean OR p.on_hold_type->>%(cid)s = 'enforced_on')
+                     ),
+                     candidates AS (
+                        SELECT partner_id FROM receivables
+                         UNION SELECT partner_id FROM orders
+                         UNION SELECT partner_id FROM held
+                     )
+                INSERT INTO credit_hold_queue
+                       (company_id, partner_id, balance, overdue_amount, overdue_count, uninvoiced)
+                SELECT %(company)s, c.partner_id, COALESCE(r.balance, 0), COALESCE(r.overdue_amount, 0),
+                       COALESCE(r.overdue_count, 0), COALESCE(o.uninvoiced, 0)
+                  FROM candidates c
+             LEFT JOIN receivables r ON r.partner_id = c.partner_id
+             LEFT JOIN orders o ON o.partner_id = c.partner_id
+                    ON CONFLICT (company_id, partner_id) DO UPDATE
+                   SET balance = EXCLUDED.balance, overdue_amount = EXCLUDED.overdue_amount,
+                       overdue_count = EXCLUDED.overdue_count, uninvoiced = EXCLUDED.uninvoiced
+                """,
+                receivables=receivables_sql,
+                orders=uninvoiced_sql,
+                company=company.id,
+                cid=str(company.id),
+            )
+        )
+
+    @api.model
+    def _take(self, company, limit):
+        """The next ``limit`` queued customers of ``company``, locked, with
+        their figures: {partner_id: (balance, overdue_amount, overdue_count, uninvoiced)}."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, balance, overdue_amount, overdue_count, uninvoiced
+                  FROM credit_hold_queue
+                 WHERE company_id = %s
+              ORDER BY partner_id
+                 LIMIT %s
+                   FOR UPDATE
+                """,
+                company.id,
+                limit,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _discard(self, company, partner_ids):
+        if partner_ids:
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM credit_hold_queue WHERE company_id = %s AND partner_id = ANY(%s)",
+                    company.id,
+                    list(partner_ids),
+                )
+            )
+
+    @api.model
+    def _pending(self, company):
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM credit_hold_queue WHERE company_id = %s", company.id))
+        return self.env.cr.fetchone()[0]
