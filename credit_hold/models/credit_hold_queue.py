@@ -35,6 +35,7 @@ class CreditHoldQueue(models.Model):
         orders or a hold in ``company``, with its figures (one statement)."""
         # one aggregate over all open receivables of the company: let it hash in memory
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        self.env.cr.execute(SQL("DELETE FROM credit_hold_queue WHERE company_id = %s", company.id))
         self.env.cr.execute(
             SQL(
                 """
@@ -57,9 +58,6 @@ class CreditHoldQueue(models.Model):
                   FROM candidates c
              LEFT JOIN receivables r ON r.partner_id = c.partner_id
              LEFT JOIN orders o ON o.partner_id = c.partner_id
-                    ON CONFLICT (company_id, partner_id) DO UPDATE
-                   SET balance = EXCLUDED.balance, overdue_amount = EXCLUDED.overdue_amount,
-                       overdue_count = EXCLUDED.overdue_count, uninvoiced = EXCLUDED.uninvoiced
                 """,
                 receivables=receivables_sql,
                 orders=uninvoiced_sql,
