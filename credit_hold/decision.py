@@ -12,6 +12,9 @@ are expected to be already rounded to that currency (see ``digits``).
 """
 
 from dataclasses import dataclass, field
+
+# Figures and Decision are created once per customer by the nightly pass
+# (100,000s of them): plain slotted dataclasses, not frozen ones.
 from datetime import timedelta
 
 HOLD_TYPES = ("automatic", "enforced_on", "enforced_off")
@@ -56,7 +59,7 @@ class Policy:
             raise ValueError("overdue_min_amount must be >= 0")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Figures:
     """What is known of one customer in one company.
 
@@ -82,7 +85,7 @@ class Figures:
             raise ValueError(f"hold_type must be one of {HOLD_TYPES}, got {self.hold_type!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     """The outcome for one customer: hold or not, and why."""
 

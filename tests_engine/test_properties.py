@@ -1,5 +1,7 @@
 """Property-based tests of the decision (hypothesis)."""
 
+import dataclasses
+
 from conftest import decision as d
 from hypothesis import given
 from hypothesis import strategies as st
@@ -48,7 +50,7 @@ def test_enforced_off_always_wins(policy, fig):
 
 @given(policies, figures(), st.booleans())
 def test_disabled_never_holds(policy, fig, _):
-    off = d.Policy(**{**policy.__dict__, "enabled": False})
+    off = dataclasses.replace(policy, enabled=False)
     assert not d.decide(off, fig).on_hold
 
 
@@ -59,7 +61,7 @@ limits = st.floats(min_value=0.01, max_value=1e9, allow_nan=False).map(lambda x:
 def test_raising_the_limit_never_puts_on_hold(policy, fig, raise_by):
     """From one limit to a higher one (going from no limit to one is not raising)."""
     before = d.decide(policy, fig)
-    raised = d.Figures(**{**fig.__dict__, "credit_limit": fig.credit_limit + raise_by})
+    raised = dataclasses.replace(fig, credit_limit=fig.credit_limit + raise_by)
     after = d.decide(policy, raised)
     if not before.on_hold:
         assert not after.on_hold
@@ -78,6 +80,6 @@ def test_on_hold_iff_a_reason(policy, fig):
 def test_paying_never_puts_on_hold(policy, fig, paid):
     """A receipt lowers the balance; it can only take a hold off."""
     before = d.decide(policy, fig)
-    after = d.decide(policy, d.Figures(**{**fig.__dict__, "total_balance": fig.total_balance - paid}))
+    after = d.decide(policy, dataclasses.replace(fig, total_balance=fig.total_balance - paid))
     if not before.on_hold:
         assert not after.on_hold

@@ -680,8 +680,8 @@ class ResPartner(models.Model):
                 went_on.append(pid)
             elif was_on and not decision.on_hold:
                 came_off.append(pid)
-        for (on_hold, reason), ids in groups.items():
-            partners.browse(ids).write({"on_hold": on_hold, "credit_hold_reason": reason})
+        if groups:
+            partners._credit_hold_store(company, groups)
         if groups:
             partners._credit_hold_sync_contacts(commercial_ids=[pid for ids in groups.values() for pid in ids])
         went_on, came_off = partners.browse(went_on), partners.browse(came_off)
@@ -723,19 +723,68 @@ class ResPartner(models.Model):
             user = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)[:1]
         return user
 
+    def _credit_hold_store(self, company, groups):
+        """Write the new holds, {(on_hold, reason): [partner ids]}.
+
+        Through the ORM (tracking, automation rules, fields computed from
+        ``on_hold``), except in the nightly pass when nothing listens to the
+        write: then one UPDATE stores them all, as the ORM would store them.
+        """
+        if self.env.context.get("credit_hold_cron") and not self._credit_hold_write_listeners():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner p
+                       SET on_hold = CASE WHEN v.on_hold
+                                     THEN COALESCE(p.on_hold, '{}'::jsonb) || jsonb_build_object(%(cid)s, true)
+                                     ELSE NULLIF(COALESCE(p.on_hold, '{}'::jsonb) - %(cid)s, '{}'::jsonb) END,
+                           credit_hold_reason = CASE WHEN v.reason IS NOT NULL
+                                     THEN COALESCE(p.credit_hold_reason, '{}'::jsonb)
+                                          || jsonb_build_object(%(cid)s, v.reason)
+                                     ELSE NULLIF(COALESCE(p.credit_hold_reason, '{}'::jsonb) - %(cid)s, '{}'::jsonb) END,
+                           write_uid = %(uid)s,
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(ids)s::int[], %(flags)s::bool[], %(reasons)s::text[]) AS v(id, on_hold, reason)
+                     WHERE p.id = v.id
+                    """,
+                    cid=str(company.id),
+                    uid=self.env.uid,
+                    ids=[pid for ids in groups.values() for pid in ids],
+                    flags=[on_hold for (on_hold, _reason), ids in groups.items() for _pid in ids],
+                    reasons=[reason or None for (_on_hold, reason), ids in groups.items() for _pid in ids],
+                )
+            )
+            self.env["res.partner"].invalidate_model(["on_hold", "credit_hold_reason", "write_uid", "write_date"])
+            return
+        for (on_hold, reason), ids in groups.items():
+            self.browse(ids).write({"on_hold": on_hold, "credit_hold_reason": reason})
+
+    @api.model
+    def _credit_hold_write_listeners(self):
+        """Whether anything reacts to an ORM write of the hold: an automation
+        rule on customers, or a stored field computed from it."""
+        fields_written = [self._fields["on_hold"], self._fields["credit_hold_reason"]]
+        if any(next(iter(self.pool.get_dependent_fields(field)), None) for field in fields_written):
+            return True
+        if "base.automation" in self.env:
+            automations = self.env["base.automation"].sudo()
+            return bool(automations.search_count([("model_id.model", "=", "res.partner"), ("active", "=", True)]))
+        return False
+
     def _credit_hold_on_transition(self, company, went_on, came_off):
         """Called after customers went on or came off hold in ``company``
         (R13): a chatter message on each, and an e-mail to the company's
         notification list for those that went on hold. Extend it to react to
         transitions (it runs for transitions only, never for unchanged customers).
         """
+        reasons = went_on._credit_hold_read_state(company) if went_on else {}
         bodies = {
-            partner.id: self.env._(
+            pid: self.env._(
                 "Put on credit hold in %(company)s: %(reason)s",
                 company=company.name,
-                reason=partner.credit_hold_reason,
+                reason=state["credit_hold_reason"],
             )
-            for partner in went_on
+            for pid, state in reasons.items()
         }
         bodies.update(
             {partner.id: self.env._("Credit hold lifted in %(company)s.", company=company.name) for partner in came_off}

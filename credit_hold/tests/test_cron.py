@@ -121,6 +121,34 @@ class TestCron(CreditHoldCommon):
             self.assertIn("Overdue invoices", logged.body)
 
     @freeze_time("2026-02-01")
+    def test_one_update_stores_what_the_orm_stores(self):
+        def stored():
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT on_hold, credit_hold_reason FROM res_partner WHERE id = ANY(%s) ORDER BY id", [self.late.ids]
+            )
+            return self.env.cr.fetchall()
+
+        with patch.object(ResPartner, "_credit_hold_write_listeners", return_value=True):
+            self._run_cron()  # through the ORM
+        through_orm = stored()
+        self.assertTrue(all(self.late.mapped("on_hold")))
+        self.late.sudo().write({"on_hold": False, "credit_hold_reason": False})
+        self._run_cron()  # nothing listens: one UPDATE
+        self.assertEqual(stored(), through_orm)
+        self.env.invalidate_all()
+        self.assertTrue(all(self.late.mapped("on_hold")))
+        # and taking the hold off stores the same as the ORM too
+        self.company.credit_hold_grace_days = 100
+        self._run_cron()
+        off_fast = stored()
+        self.assertFalse(any(self.late.mapped("on_hold")))
+        self.late.sudo().write({"on_hold": True, "credit_hold_reason": "x"})
+        with patch.object(ResPartner, "_credit_hold_write_listeners", return_value=True):
+            self._run_cron()
+        self.assertEqual(off_fast, stored())
+
+    @freeze_time("2026-02-01")
     def test_concurrent_run_is_skipped(self):
         # another worker holds the pass lock (a real second connection)
         with db_connect(get_db_name()).cursor() as other:
