@@ -741,7 +741,8 @@ class ResPartner(models.Model):
                            credit_hold_reason = CASE WHEN v.reason IS NOT NULL
                                      THEN COALESCE(p.credit_hold_reason, '{}'::jsonb)
                                           || jsonb_build_object(%(cid)s, v.reason)
-                                     ELSE NULLIF(COALESCE(p.credit_hold_reason, '{}'::jsonb) - %(cid)s, '{}'::jsonb) END,
+                                     ELSE NULLIF(COALESCE(p.credit_hold_reason, '{}'::jsonb) - %(cid)s,
+                                                 '{}'::jsonb) END,
                            write_uid = %(uid)s,
                            write_date = now() AT TIME ZONE 'UTC'
                       FROM unnest(%(ids)s::int[], %(flags)s::bool[], %(reasons)s::text[]) AS v(id, on_hold, reason)
