@@ -931,7 +931,11 @@ class ResPartner(models.Model):
         went_on, came_off = batch.with_context(credit_hold_cron=True, mail_notrack=True)._credit_hold_evaluate(
             company, commercial=True, figures=figures
         )
-        queue._discard(company, batch.ids)
+        if len(figures) < batch_size:
+            # the last batch of the company: what is left belongs to deleted customers
+            queue._discard(company)
+        else:
+            queue._discard(company, batch.ids)
         state["evaluated"] += len(batch)
         state["on"] += len(went_on)
         state["off"] += len(came_off)

@@ -149,6 +149,16 @@ class TestCron(CreditHoldCommon):
         self.assertEqual(off_fast, stored())
 
     @freeze_time("2026-02-01")
+    def test_customer_deleted_during_the_pass(self):
+        gone = self.env["res.partner"].create({"name": "Gone Co", "is_company": True})
+        gone.with_user(self.controller).action_credit_hold_enforce_on()
+        self.assertTrue(self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2))
+        gone.unlink()  # queued, then deleted before its batch
+        self.assertLessEqual(self._run_cron(batch_size=2), 3)  # the pass still completes
+        self.assertTrue(all(self.late.mapped("on_hold")))
+        self.assertFalse(self.env["credit.hold.queue"].search_count([]))
+
+    @freeze_time("2026-02-01")
     def test_concurrent_run_is_skipped(self):
         # another worker holds the pass lock (a real second connection)
         with db_connect(get_db_name()).cursor() as other:
