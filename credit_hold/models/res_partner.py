@@ -756,16 +756,26 @@ class ResPartner(models.Model):
                 )
             )
             self.env["res.partner"].invalidate_model(["on_hold", "credit_hold_reason", "write_uid", "write_date"])
+            for dependent in self._credit_hold_dependents():
+                self.env[dependent.model_name].invalidate_model([dependent.name])
             return
         for (on_hold, reason), ids in groups.items():
             self.browse(ids).write({"on_hold": on_hold, "credit_hold_reason": reason})
 
     @api.model
+    def _credit_hold_dependents(self):
+        """Fields computed from the hold (res.users mirrors it, not stored)."""
+        return [
+            dependent
+            for name in ("on_hold", "credit_hold_reason")
+            for dependent in self.pool.get_dependent_fields(self._fields[name])
+        ]
+
+    @api.model
     def _credit_hold_write_listeners(self):
         """Whether anything reacts to an ORM write of the hold: an automation
         rule on customers, or a stored field computed from it."""
-        fields_written = [self._fields["on_hold"], self._fields["credit_hold_reason"]]
-        if any(next(iter(self.pool.get_dependent_fields(field)), None) for field in fields_written):
+        if any(dependent.store for dependent in self._credit_hold_dependents()):
             return True
         if "base.automation" in self.env:
             automations = self.env["base.automation"].sudo()

@@ -120,6 +120,11 @@ class TestCron(CreditHoldCommon):
             self.assertEqual(len(logged), 1)
             self.assertIn("Overdue invoices", logged.body)
 
+    def test_nothing_listens_by_default(self):
+        # res.users mirrors on_hold (not stored): not a reason for the ORM write
+        self.assertTrue(self.env["res.partner"]._credit_hold_dependents())
+        self.assertFalse(self.env["res.partner"]._credit_hold_write_listeners())
+
     @freeze_time("2026-02-01")
     def test_one_update_stores_what_the_orm_stores(self):
         def stored():
@@ -134,7 +139,10 @@ class TestCron(CreditHoldCommon):
         through_orm = stored()
         self.assertTrue(all(self.late.mapped("on_hold")))
         self.late.sudo().write({"on_hold": False, "credit_hold_reason": False})
-        self._run_cron()  # nothing listens: one UPDATE
+        original_write = ResPartner.write
+        with patch.object(ResPartner, "write", autospec=True, side_effect=original_write) as write:
+            self._run_cron()  # nothing listens: one UPDATE, no ORM write of the hold
+        self.assertFalse([call for call in write.call_args_list if "on_hold" in call.args[1]])
         self.assertEqual(stored(), through_orm)
         self.env.invalidate_all()
         self.assertTrue(all(self.late.mapped("on_hold")))
