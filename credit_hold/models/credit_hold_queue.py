@@ -66,15 +66,21 @@ class CreditHoldQueue(models.Model):
                 cid=str(company.id),
             )
         )
+        return self.env.cr.rowcount
 
     @api.model
     def _take(self, company, limit):
         """The next ``limit`` queued customers of ``company``, locked, with
-        their figures: {partner_id: (balance, overdue_amount, overdue_count, uninvoiced)}."""
+        their figures and their current hold, in one query.
+
+        :return: ({partner_id: (balance, overdue_amount, overdue_count, uninvoiced)},
+                  {partner_id: state}) -- see res.partner._credit_hold_state_from_rows
+        """
+        partners = self.env["res.partner"]
         self.env.cr.execute(
             SQL(
                 """
-                SELECT q.partner_id, q.balance, q.overdue_amount, q.overdue_count, q.uninvoiced
+                SELECT q.partner_id, q.balance, q.overdue_amount, q.overdue_count, q.uninvoiced, %s
                   FROM credit_hold_queue q
                   JOIN res_partner p ON p.id = q.partner_id  -- a customer deleted since is skipped
                  WHERE q.company_id = %s
@@ -82,11 +88,14 @@ class CreditHoldQueue(models.Model):
                  LIMIT %s
                    FOR UPDATE OF q
                 """,
+                partners._credit_hold_state_columns(company),
                 company.id,
                 limit,
             )
         )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        rows = self.env.cr.fetchall()
+        figures = {row[0]: row[1:5] for row in rows}
+        return figures, partners._credit_hold_state_from_rows(company, [(row[0], *row[5:]) for row in rows])
 
     @api.model
     def _discard(self, company, partner_ids=None):
@@ -102,8 +111,3 @@ class CreditHoldQueue(models.Model):
                     list(partner_ids),
                 )
             )
-
-    @api.model
-    def _pending(self, company):
-        self.env.cr.execute(SQL("SELECT COUNT(*) FROM credit_hold_queue WHERE company_id = %s", company.id))
-        return self.env.cr.fetchone()[0]

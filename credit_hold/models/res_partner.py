@@ -544,32 +544,30 @@ class ResPartner(models.Model):
             for pid in set(receivables) | set(uninvoiced)
         }
 
-    def _credit_hold_read_state(self, company):
-        """Hold settings and current hold of these partners in ``company``, read
-        from the company-dependent JSONB columns in one query (the ORM would
-        fetch every company-dependent field of res.partner for each batch).
+    @api.model
+    def _credit_hold_state_columns(self, company):
+        """SQL of the hold settings and current hold of ``p`` (a res_partner
+        row) in ``company``, read from the company-dependent JSONB columns;
+        see :meth:`_credit_hold_state_from_rows`."""
+        return SQL(
+            """
+            p.on_hold_type->>%(cid)s, (p.credit_limit->>%(cid)s)::float8, (p.credit_threshold->>%(cid)s)::float8,
+            COALESCE((p.credit_hold_awaiting_payment->>%(cid)s)::boolean, false),
+            COALESCE((p.on_hold->>%(cid)s)::boolean, false), p.credit_hold_reason->>%(cid)s
+            """,
+            cid=str(company.id),
+        )
 
-        :return: {partner_id: dict of STATE_FIELDS values}
-        """
+    @api.model
+    def _credit_hold_state_from_rows(self, company, rows):
+        """{partner_id: dict of STATE_FIELDS values} from rows of
+        (partner id, *:meth:`_credit_hold_state_columns`), with the fallbacks
+        of the company-dependent fields where a company has no value."""
         partners = self.with_company(company)
         fallbacks = {
             name: self._fields[name].get_company_dependent_fallback(partners)
             for name in ("on_hold_type", "credit_limit")
         }
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id, on_hold_type->>%(cid)s, (credit_limit->>%(cid)s)::float8,
-                       (credit_threshold->>%(cid)s)::float8,
-                       COALESCE((credit_hold_awaiting_payment->>%(cid)s)::boolean, false),
-                       COALESCE((on_hold->>%(cid)s)::boolean, false), credit_hold_reason->>%(cid)s
-                  FROM res_partner
-                 WHERE id = ANY(%(ids)s)
-                """,
-                cid=str(company.id),
-                ids=self.ids,
-            )
-        )
         return {
             pid: {
                 "on_hold_type": hold_type or fallbacks["on_hold_type"] or "automatic",
@@ -579,10 +577,26 @@ class ResPartner(models.Model):
                 "on_hold": on_hold,
                 "credit_hold_reason": reason or False,
             }
-            for pid, hold_type, credit_limit, threshold, awaiting, on_hold, reason in self.env.cr.fetchall()
+            for pid, hold_type, credit_limit, threshold, awaiting, on_hold, reason in rows
         }
 
-    def _credit_hold_compute(self, company, document_amounts=None, state=None, figures=None):
+    def _credit_hold_read_state(self, company):
+        """Hold settings and current hold of these partners in ``company``, in
+        one query (the ORM would fetch every company-dependent field of
+        res.partner for each batch).
+
+        :return: {partner_id: dict of STATE_FIELDS values}
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT p.id, %s FROM res_partner p WHERE p.id = ANY(%s)",
+                self._credit_hold_state_columns(company),
+                self.ids,
+            )
+        )
+        return self._credit_hold_state_from_rows(company, self.env.cr.fetchall())
+
+    def _credit_hold_compute(self, company, document_amounts=None, state=None, figures=None, known_state=None):
         """Figures and decision of these commercial partners in ``company``.
 
         A constant number of queries whatever the number of partners or of
@@ -594,6 +608,7 @@ class ResPartner(models.Model):
         :param dict state: filled with :meth:`_credit_hold_read_state` when given
         :param dict figures: figures already gathered for the whole company
             (the nightly pass), in the shape of :meth:`_credit_hold_query_figures`
+        :param dict known_state: the partners' state, already read (the nightly pass)
         :return: {partner_id: (Figures, Decision)}
         """
         if not self:
@@ -605,7 +620,7 @@ class ResPartner(models.Model):
         partners._credit_hold_flush()
         if figures is None:
             figures = partners._credit_hold_query_figures(company, policy, today)
-        current = partners._credit_hold_read_state(company)
+        current = known_state if known_state is not None else partners._credit_hold_read_state(company)
         if state is not None:
             state.update(current)
         digits = policy.digits
@@ -641,7 +656,7 @@ class ResPartner(models.Model):
         labels = labels or self._credit_hold_reason_labels()
         return "; ".join(labels[code] for code in reasons) or False
 
-    def _credit_hold_evaluate(self, company, commercial=False, figures=None):
+    def _credit_hold_evaluate(self, company, commercial=False, figures=None, known_state=None):
         """Decide and store the hold of these customers in ``company``.
 
         Writes only the customers whose hold or reason changed, then lets
@@ -662,7 +677,7 @@ class ResPartner(models.Model):
         # whatever triggered the evaluation changed the figures shown in this transaction
         self.env["res.partner"].invalidate_model(FIGURE_FIELDS)
         current = {}
-        results = partners._credit_hold_compute(company, state=current, figures=figures)
+        results = partners._credit_hold_compute(company, state=current, figures=figures, known_state=known_state)
         if figures is None:
             # evaluated now with fresh figures: the nightly pass under way must
             # not decide them again from the figures it gathered earlier
@@ -936,21 +951,24 @@ class ResPartner(models.Model):
             state = self._credit_hold_start_pass(companies[0])
         company = companies.browse(state["company_id"])
         start = time.monotonic()
-        figures = queue._take(company, batch_size)
+        figures, known_state = queue._take(company, batch_size)
         batch = self.browse(sorted(figures))
         went_on, came_off = batch.with_context(credit_hold_cron=True, mail_notrack=True)._credit_hold_evaluate(
-            company, commercial=True, figures=figures
+            company, commercial=True, figures=figures, known_state=known_state
         )
-        if len(figures) < batch_size:
-            # the last batch of the company: what is left belongs to deleted customers
-            queue._discard(company)
-        else:
+        # an upper bound: customers evaluated in between have left the queue too
+        remaining = state["pending"] - len(batch) if len(figures) == batch_size else 0
+        if remaining > 0:
             queue._discard(company, batch.ids)
+        else:
+            # the company's last batch: anything left belongs to deleted customers
+            queue._discard(company)
+            remaining = 0
+        state["pending"] = remaining
         state["evaluated"] += len(batch)
         state["on"] += len(went_on)
         state["off"] += len(came_off)
         state["seconds"] += time.monotonic() - start
-        remaining = queue._pending(company)
         if not remaining:
             _logger.info(
                 "Credit hold evaluation of %s: %s customers evaluated, %s put on hold, %s released, in %.1f s",
@@ -962,7 +980,7 @@ class ResPartner(models.Model):
             )
             following = companies.filtered(lambda c: c.id > company.id)[:1]
             state = self._credit_hold_start_pass(following) if following else None
-            remaining = queue._pending(following) if following else 0
+            remaining = state["pending"] if state else 0
         params.set_param(EVALUATION_STATE_PARAM, json.dumps(state) if state else "")
         cron._notify_progress(done=len(batch), remaining=remaining)
         # keep memory flat over a long pass
@@ -978,13 +996,14 @@ class ResPartner(models.Model):
         policy = company._credit_hold_policy()
         today = fields.Date.context_today(self.with_company(company))
         everyone = SQL("true")
-        self.env["credit.hold.queue"]._fill(
+        pending = self.env["credit.hold.queue"]._fill(
             company,
             self._credit_hold_receivables_sql(company, policy, today, everyone),
             self._credit_hold_uninvoiced_sql(company, everyone),
         )
         return {
             "company_id": company.id,
+            "pending": pending,
             "evaluated": 0,
             "on": 0,
             "off": 0,
