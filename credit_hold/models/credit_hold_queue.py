@@ -77,6 +77,8 @@ class CreditHoldQueue(models.Model):
                 [figures[pid][3] or 0.0 for pid in ids],
             )
         )
+        # the planner must know the queue's size to read it by index, batch after batch
+        cr.execute("ANALYZE credit_hold_queue")
         return len(ids)
 
     @api.model
