@@ -33,53 +33,47 @@ class CreditHoldQueue(models.Model):
     @api.model
     def _fill(self, company, receivables_sql, uninvoiced_sql):
         """Queue every commercial partner with open receivables, confirmed
-        orders or a hold in ``company``, with its figures.
-
-        The aggregates run as plain SELECTs (PostgreSQL does not parallelize
-        the SELECT of an INSERT ... SELECT), the rows go back in one INSERT.
+        orders or a hold in ``company``, with its figures (one statement:
+        measured faster than gathering the rows and inserting them back).
 
         :return: the number of customers queued
         """
-        cr = self.env.cr
         # one aggregate over all open receivables of the company: let it hash in memory
-        cr.execute("SET LOCAL work_mem = '64MB'")
-        cr.execute(receivables_sql)
-        figures = {pid: [balance, overdue, count, 0.0] for pid, balance, overdue, count in cr.fetchall()}
-        cr.execute(uninvoiced_sql)
-        for pid, uninvoiced in cr.fetchall():
-            figures.setdefault(pid, [0.0, 0.0, 0, 0.0])[3] = uninvoiced
-        cr.execute(
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        self._discard(company)
+        self.env.cr.execute(
             SQL(
                 """
-                SELECT id FROM res_partner
-                 WHERE id = commercial_partner_id
-                   AND ((on_hold->>%(cid)s)::boolean OR on_hold_type->>%(cid)s = 'enforced_on')
+                WITH receivables AS (%(receivables)s),
+                     orders AS (%(orders)s),
+                     held AS (
+                        SELECT p.id AS partner_id FROM res_partner p
+                         WHERE p.id = p.commercial_partner_id
+                           AND ((p.on_hold->>%(cid)s)::boolean OR p.on_hold_type->>%(cid)s = 'enforced_on')
+                     ),
+                     candidates AS (
+                        SELECT partner_id FROM receivables
+                         UNION SELECT partner_id FROM orders
+                         UNION SELECT partner_id FROM held
+                     )
+                INSERT INTO credit_hold_queue
+                       (company_id, partner_id, balance, overdue_amount, overdue_count, uninvoiced)
+                SELECT %(company)s, c.partner_id, COALESCE(r.balance, 0), COALESCE(r.overdue_amount, 0),
+                       COALESCE(r.overdue_count, 0), COALESCE(o.uninvoiced, 0)
+                  FROM candidates c
+             LEFT JOIN receivables r ON r.partner_id = c.partner_id
+             LEFT JOIN orders o ON o.partner_id = c.partner_id
                 """,
+                receivables=receivables_sql,
+                orders=uninvoiced_sql,
+                company=company.id,
                 cid=str(company.id),
             )
         )
-        for (pid,) in cr.fetchall():
-            figures.setdefault(pid, [0.0, 0.0, 0, 0.0])
-        self._discard(company)
-        ids = sorted(figures)
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO credit_hold_queue
-                       (company_id, partner_id, balance, overdue_amount, overdue_count, uninvoiced)
-                SELECT %s, * FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::int[], %s::float8[])
-                """,
-                company.id,
-                ids,
-                [figures[pid][0] or 0.0 for pid in ids],
-                [figures[pid][1] or 0.0 for pid in ids],
-                [figures[pid][2] or 0 for pid in ids],
-                [figures[pid][3] or 0.0 for pid in ids],
-            )
-        )
+        queued = self.env.cr.rowcount
         # the planner must know the queue's size to read it by index, batch after batch
-        cr.execute("ANALYZE credit_hold_queue")
-        return len(ids)
+        self.env.cr.execute("ANALYZE credit_hold_queue")
+        return queued
 
     @api.model
     def _take(self, company, limit):

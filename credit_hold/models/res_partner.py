@@ -432,7 +432,7 @@ class ResPartner(models.Model):
             self.env[model].flush_model(names)
 
     @api.model
-    def _credit_hold_receivables_sql(self, company, policy, today, line_filter, count_invoices=True):
+    def _credit_hold_receivables_sql(self, company, policy, today, line_filter):
         """Balance and overdue figures per commercial partner, as SQL.
 
         Shaped like a bare aggregate over the open receivable lines (the
@@ -443,57 +443,9 @@ class ResPartner(models.Model):
 
         :param SQL line_filter: restricts ``aml`` (``SQL("true")``: the
             whole company, in the nightly pass)
-        :param bool count_invoices: count the overdue invoices; without the
-            count (the nightly pass decides on amounts only) the query is a
-            single aggregate that PostgreSQL can run in parallel
         Columns: partner id, balance, overdue amount, overdue invoice count.
         """
         cid = str(company.id)
-        overrides = SQL(
-            """
-            SELECT c.id, COALESCE((cp.credit_hold_grace_days->>%(cid)s)::int, 0) AS grace
-              FROM res_partner cp
-              JOIN res_partner c ON c.commercial_partner_id = cp.id
-             WHERE cp.credit_hold_grace_override IS NOT NULL
-               AND (cp.credit_hold_grace_override->>%(cid)s)::boolean
-            """,
-            cid=cid,
-        )
-        open_lines = SQL(
-            """
-            aml.account_id = ANY(ARRAY(SELECT id FROM account_account WHERE account_type = 'asset_receivable'))
-            AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-            AND aml.parent_state = 'posted'
-            AND aml.company_id = %(company)s
-            AND aml.partner_id IS NOT NULL
-            """,
-            company=company.id,
-        )
-        if not count_invoices:
-            return SQL(
-                """
-                SELECT p.commercial_partner_id AS partner_id,
-                       SUM(b.balance)::float8 AS balance,
-                       COALESCE(SUM(b.overdue_amount), 0)::float8 AS overdue_amount,
-                       0 AS overdue_count
-                  FROM (SELECT aml.partner_id, SUM(aml.amount_residual) AS balance,
-                               SUM(aml.amount_residual) FILTER (
-                                   WHERE aml.amount_residual > 0
-                                     AND aml.date_maturity < %(today)s::date - COALESCE(o.grace, %(grace)s)
-                               ) AS overdue_amount
-                          FROM account_move_line aml
-                     LEFT JOIN (%(overrides)s) o ON o.id = aml.partner_id
-                         WHERE %(open_lines)s AND %(line_filter)s
-                      GROUP BY aml.partner_id) b
-                  JOIN res_partner p ON p.id = b.partner_id
-              GROUP BY p.commercial_partner_id
-                """,
-                today=today,
-                grace=policy.grace_days,
-                overrides=overrides,
-                open_lines=open_lines,
-                line_filter=line_filter,
-            )
         return SQL(
             """
             WITH overrides AS (
@@ -1046,7 +998,7 @@ class ResPartner(models.Model):
         everyone = SQL("true")
         pending = self.env["credit.hold.queue"]._fill(
             company,
-            self._credit_hold_receivables_sql(company, policy, today, everyone, count_invoices=False),
+            self._credit_hold_receivables_sql(company, policy, today, everyone),
             self._credit_hold_uninvoiced_sql(company, everyone),
         )
         return {
