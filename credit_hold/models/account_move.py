@@ -8,7 +8,6 @@ HELD_MOVE_TYPES = ("out_invoice", "out_receipt")
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "credit.hold.mixin"]
-    _credit_hold_partner_field = "commercial_partner_id"
 
     # ------------------------------------------------------------------
     # credit.hold.mixin

@@ -37,6 +37,7 @@ CONTROLLER_FIELDS = {
     "credit_threshold": 0.0,
     "credit_hold_grace_override": False,
     "credit_hold_grace_days": 0,
+    "credit_controller_id": False,
 }
 # Only the evaluation (running as superuser) writes these.
 SYSTEM_FIELDS = ("on_hold", "credit_hold_reason", "credit_hold_awaiting_payment")
@@ -62,8 +63,7 @@ STATE_FIELDS = [
     "credit_hold_reason",
 ]
 # A change of any of these re-evaluates the customer at once.
-EVALUATE_ON = set(CONTROLLER_FIELDS) | {"credit_limit", "use_partner_credit_limit"}
-CONTROLLER_FIELDS_NO_EVAL = {"credit_controller_id": False}
+EVALUATE_ON = (set(CONTROLLER_FIELDS) - {"credit_controller_id"}) | {"credit_limit", "use_partner_credit_limit"}
 
 
 class ResPartner(models.Model):
@@ -328,7 +328,7 @@ class ResPartner(models.Model):
             )
         if self.env.user.has_group(CONTROLLER_GROUP):
             return
-        for name, default in {**CONTROLLER_FIELDS, **CONTROLLER_FIELDS_NO_EVAL}.items():
+        for name, default in CONTROLLER_FIELDS.items():
             if name not in vals:
                 continue
             new = vals[name] or default

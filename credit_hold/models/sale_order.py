@@ -13,7 +13,6 @@ CHECKED_KEY = "credit_hold_checked_orders"
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "credit.hold.mixin"]
-    _credit_hold_partner_field = "credit_partner_id"
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
