@@ -4,7 +4,7 @@
     "name": "Credit Hold",
     "summary": "Put customers on hold when over their credit limit or overdue, "
     "and stop their orders and invoices with a clear reason",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-hold/credit_hold",
     "author": "credit_hold contributors",
@@ -23,6 +23,7 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/credit_hold_document_views.xml",
+        "views/credit_hold_history_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_hold_menus.xml",
     ],

@@ -2,30 +2,35 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The credit-hold decision, in plain Python (no Odoo import).
 
-Every rule that decides whether a customer is on hold lives here, once
-(DESIGN.md R1, R2, R5-R9, R19). The Odoo models gather the figures of a whole
-batch of customers with set-based queries, build one :class:`Figures` per
-customer and call :func:`decide`; they never re-implement a rule.
+Every rule that decides whether a customer is on hold lives here, once (see
+``docs/rules.md``: R1, R2, R4-R9, R14, R19). The Odoo models gather the
+figures of a whole batch of customers with set-based queries, build one
+:class:`Figures` per customer and call :func:`decide`; they never re-implement
+a rule.
 
-All amounts are in the company currency of the company being evaluated and
-are expected to be already rounded to that currency (see ``digits``).
+All amounts are in the currency of the company being evaluated and are
+expected to be already rounded to that currency (see ``digits``).
 """
 
 from dataclasses import dataclass, field
-
-# Figures and Decision are created once per customer by the nightly pass
-# (100,000s of them): plain slotted dataclasses, not frozen ones.
 from datetime import timedelta
 
 HOLD_TYPES = ("automatic", "enforced_on", "enforced_off")
 LIMIT_BASES = ("balance", "exposure")
 
-#: Reason codes, in the order they are reported.
+#: Reason codes: stored on customers and documents, never translated.
 REASON_ENFORCED = "enforced"
 REASON_OVER_LIMIT = "over_limit"
 REASON_OVERDUE = "overdue"
 REASON_NEW_CUSTOMER = "new_customer"
-REASON_ORDER = (REASON_ENFORCED, REASON_NEW_CUSTOMER, REASON_OVER_LIMIT, REASON_OVERDUE)
+REASON_BLOCKED = "blocked"
+#: The order in which reasons are reported and stored.
+REASON_ORDER = (REASON_ENFORCED, REASON_BLOCKED, REASON_NEW_CUSTOMER, REASON_OVER_LIMIT, REASON_OVERDUE)
+
+#: What the amount compared with the limit is made of (R4, R6).
+BASIS_BALANCE = "balance"
+BASIS_EXPOSURE = "exposure"
+BASIS_DOCUMENT = "document"  # exposure plus the document being checked
 
 #: Bounds of the per-customer / default threshold, in percent (R5).
 THRESHOLD_MIN_EXCLUSIVE = 0.0
@@ -39,7 +44,7 @@ class Policy:
     enabled: bool = False
     over_limit: bool = True
     overdue: bool = True
-    limit_basis: str = "balance"
+    limit_basis: str = BASIS_BALANCE
     default_threshold: float = 100.0
     warning_percent: float = 90.0
     grace_days: int = 0
@@ -59,6 +64,8 @@ class Policy:
             raise ValueError("overdue_min_amount must be >= 0")
 
 
+# Figures and Decision are created once per customer by the nightly pass
+# (100,000s of them): plain slotted dataclasses.
 @dataclass(slots=True)
 class Figures:
     """What is known of one customer in one company.
@@ -67,7 +74,6 @@ class Figures:
     ``uninvoiced`` is the amount of confirmed sales not yet invoiced (R4);
     ``overdue_amount`` and ``overdue_count`` are the figures of R7, already
     restricted to lines past :func:`overdue_cutoff`.
-    ``document_amount`` is the amount of the document being checked, if any.
     """
 
     hold_type: str = "automatic"
@@ -77,7 +83,6 @@ class Figures:
     uninvoiced: float = 0.0
     overdue_amount: float = 0.0
     overdue_count: int = 0
-    document_amount: float = 0.0
     awaiting_first_payment: bool = False
 
     def __post_init__(self):
@@ -87,13 +92,14 @@ class Figures:
 
 @dataclass(slots=True)
 class Decision:
-    """The outcome for one customer: hold or not, and why."""
+    """The outcome for one customer (or one document): hold or not, and why."""
 
     on_hold: bool
     warning: bool
     reasons: tuple = field(default_factory=tuple)
     effective_limit: float | None = None
     compared_amount: float = 0.0
+    basis: str = BASIS_BALANCE
     exposure: float = 0.0
     overdue_amount: float = 0.0
     overdue_count: int = 0
@@ -104,6 +110,20 @@ class Decision:
         if self.effective_limit is None:
             return None
         return self.effective_limit - self.compared_amount
+
+    def reason_entries(self):
+        """The reasons with the figures that explain them, as stored on held
+        documents and rendered in the reader's language:
+        ``[{"code": ..., "figures": {...}}, ...]``."""
+        entries = []
+        for code in self.reasons:
+            figures = {}
+            if code == REASON_OVER_LIMIT:
+                figures = {"basis": self.basis, "amount": self.compared_amount, "limit": self.effective_limit}
+            elif code == REASON_OVERDUE:
+                figures = {"amount": self.overdue_amount, "count": self.overdue_count}
+            entries.append({"code": code, "figures": figures})
+        return entries
 
 
 def overdue_cutoff(today, grace_days):
@@ -117,13 +137,6 @@ def overdue_cutoff(today, grace_days):
     return today - timedelta(days=grace_days)
 
 
-def is_overdue(due_date, today, grace_days=0):
-    """Whether an unpaid line due on ``due_date`` is overdue on ``today``."""
-    if due_date is None:
-        return False
-    return due_date < overdue_cutoff(today, grace_days)
-
-
 def effective_limit(credit_limit, threshold, default_threshold=100.0):
     """R5: credit limit x threshold / 100, or None when there is no limit."""
     if not credit_limit or credit_limit <= 0:
@@ -132,24 +145,43 @@ def effective_limit(credit_limit, threshold, default_threshold=100.0):
     return credit_limit * pct / 100.0
 
 
+def codes_to_text(codes):
+    """Reason codes as stored: comma-separated, in :data:`REASON_ORDER`
+    (codes added by other modules follow, sorted). False when empty."""
+    codes = set(codes)
+    known = [code for code in REASON_ORDER if code in codes]
+    return ",".join(known + sorted(codes - set(known))) or False
+
+
+def text_to_codes(text):
+    """The codes of a stored value (see :func:`codes_to_text`)."""
+    return tuple(code for code in (text or "").split(",") if code)
+
+
 def _ge(a, b, digits):
     """a >= b at the currency precision (no float noise at the boundary)."""
     return round(a - b, digits) >= 0
 
 
-def decide(policy, figures):
-    """Decide whether one customer is on hold (R1, R2, R5-R9, R14, R19).
+def decide(policy, figures, document_amount=None):
+    """Decide whether one customer is on hold (R1, R2, R4-R9, R14, R19).
 
     :param Policy policy: the company's settings
     :param Figures figures: the customer's figures in that company
+    :param float document_amount: when a document is checked ("would this
+        order take the customer over the limit?"), its amount: the customer's
+        exposure plus this amount is compared with the limit, whatever the
+        company's basis (R4)
     :rtype: Decision
     """
     digits = policy.digits
     exposure = round(figures.total_balance + figures.uninvoiced, digits)
-    if policy.limit_basis == "exposure":
-        compared = exposure + figures.document_amount
+    if document_amount is not None:
+        basis, compared = BASIS_DOCUMENT, exposure + document_amount
+    elif policy.limit_basis == BASIS_EXPOSURE:
+        basis, compared = BASIS_EXPOSURE, exposure
     else:
-        compared = figures.total_balance + figures.document_amount
+        basis, compared = BASIS_BALANCE, figures.total_balance
     compared = round(compared, digits)
     limit = effective_limit(figures.credit_limit, figures.threshold, policy.default_threshold)
     # Unallocated credits (payments on account, credit notes) are netted
@@ -179,24 +211,8 @@ def decide(policy, figures):
         reasons=reasons,
         effective_limit=limit,
         compared_amount=compared,
+        basis=basis,
         exposure=exposure,
         overdue_amount=overdue_amount,
         overdue_count=figures.overdue_count if overdue_amount > 0 else 0,
     )
-
-
-def overdue_figures(lines, today, grace_days=0):
-    """R7 over explicit lines: ``[(due_date, residual, move_key), ...]``.
-
-    Returns ``(overdue_amount, overdue_count)``; only positive residuals
-    count (invoices, not credits) and the count is of distinct documents.
-    This is the reference the SQL of the models is tested against.
-    """
-    cutoff = overdue_cutoff(today, grace_days)
-    amount = 0.0
-    moves = set()
-    for due, residual, key in lines:
-        if residual > 0 and due is not None and due < cutoff:
-            amount += residual
-            moves.add(key)
-    return amount, len(moves)

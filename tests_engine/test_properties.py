@@ -33,7 +33,6 @@ def figures(hold_type=None, credit_limit=None):
         uninvoiced=positive,
         overdue_amount=positive,
         overdue_count=st.integers(min_value=0, max_value=50),
-        document_amount=positive,
         awaiting_first_payment=st.booleans(),
     )
 
@@ -83,3 +82,13 @@ def test_paying_never_puts_on_hold(policy, fig, paid):
     after = d.decide(policy, dataclasses.replace(fig, total_balance=fig.total_balance - paid))
     if not before.on_hold:
         assert not after.on_hold
+
+
+@given(policies, figures(), positive)
+def test_a_document_never_lowers_what_is_compared(policy, fig, amount):
+    # checking a document can only add to what the customer would owe
+    alone = d.decide(policy, fig)
+    with_document = d.decide(policy, fig, document_amount=amount)
+    assert with_document.compared_amount >= round(fig.total_balance, policy.digits) - 10**-policy.digits
+    if alone.on_hold and d.REASON_OVER_LIMIT not in alone.reasons:
+        assert with_document.on_hold

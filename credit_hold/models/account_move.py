@@ -21,24 +21,27 @@ class AccountMove(models.Model):
 
     def _credit_hold_is_enabled(self):
         # credit notes and vendor bills are never held (R10)
-        company = self.company_id
-        return (
-            self.move_type in HELD_MOVE_TYPES
-            and self.state == "draft"
-            and company.credit_hold_enabled
-            and company.credit_hold_prevent_invoices
-        )
+        if self.move_type not in HELD_MOVE_TYPES or self.state != "draft":
+            return False
+        root = self.company_id._credit_hold_root()
+        return root.credit_hold_enabled and root.credit_hold_prevent_invoices
 
     def _credit_hold_exemption(self):
-        currency = self.company_id.currency_id
-        amount = self._credit_hold_amount()
-        if self.credit_status == "released" and currency.compare_amounts(amount, self.credit_released_amount) <= 0:
+        if self._credit_hold_release_applies():
             return True
-        # R17: the invoice of orders a controller released is not held again for that amount
+        # R17: the invoice of orders a controller released is not held again
+        # for what was released and not invoiced yet
         orders = self.line_ids.sale_line_ids.order_id
-        if orders and all(order.credit_status == "released" for order in orders):
+        partner = self._credit_hold_partner()
+        if orders and all(o.credit_status == "released" and o.credit_released_partner_id == partner for o in orders):
+            currency = self.company_id.currency_id
             released = sum(orders.mapped("credit_released_amount"))
-            if currency.compare_amounts(amount, released) <= 0:
+            already = sum(
+                abs(move.amount_total_signed)
+                for move in orders.invoice_ids
+                if move != self and move.state == "posted" and move.move_type in HELD_MOVE_TYPES
+            )
+            if currency.compare_amounts(self._credit_hold_amount(), released - already) <= 0:
                 return self.env._(
                     "Not credit-checked: invoice of %(orders)s, released by a credit controller.",
                     orders=", ".join(orders.mapped("name")),
@@ -46,7 +49,8 @@ class AccountMove(models.Model):
         return False
 
     def _credit_hold_carry_through(self):
-        return self.action_post()
+        # already checked (released or re-checked): post without a second check
+        return super()._post(soft=False)  # pylint: disable=super-method-mismatch
 
     def _credit_hold_can_rehold(self):
         self.ensure_one()
@@ -60,12 +64,21 @@ class AccountMove(models.Model):
         return self.search(
             [
                 ("credit_status", "=", "held"),
-                ("company_id", "=", company.id),
+                ("company_id", "in", company._credit_hold_family().ids),
                 ("commercial_partner_id", "in", partner_ids),
                 ("state", "=", "draft"),
             ],
             order="id",  # first held, first re-checked
         )
+
+    # ------------------------------------------------------------------
+    # Odoo's own credit warning: ours replaces it where credit hold is on
+    # ------------------------------------------------------------------
+
+    def _compute_partner_credit_warning(self):
+        res = super()._compute_partner_credit_warning()
+        self._credit_hold_silence_native_warning()
+        return res
 
     # ------------------------------------------------------------------
     # Posting
@@ -74,11 +87,14 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         # Held here, not in action_post: the auto-post cron and other modules
         # post through _post (R15).
-        held = self._credit_hold_stop_held()
+        enabled = self.filtered(lambda move: move.company_id._credit_hold_is_on())
+        if not enabled:
+            return super()._post(soft=soft)
+        held, _results = enabled._credit_hold_stop_held()
         to_post = self - held
         posted = super(AccountMove, to_post)._post(soft=soft) if to_post else self.browse()
         # Posting changes the balance (invoices, credit notes, payments): R3.
-        self.env["res.partner"]._credit_hold_evaluate_moves(posted)
+        self.env["res.partner"]._credit_hold_evaluate_moves(posted & enabled)
         return posted
 
     def action_post(self):
@@ -90,11 +106,16 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         res = super().button_draft()
-        self.env["res.partner"]._credit_hold_evaluate_moves(self)
+        self._credit_hold_forget(self.env._("Reset to draft"))
+        enabled = self.filtered(lambda move: move.company_id._credit_hold_is_on())
+        if enabled:
+            self.env["res.partner"]._credit_hold_evaluate_moves(enabled)
         return res
 
     def button_cancel(self):
         res = super().button_cancel()
-        self._credit_hold_forget()
-        self.env["res.partner"]._credit_hold_evaluate_moves(self)
+        self._credit_hold_forget(self.env._("Document cancelled"))
+        enabled = self.filtered(lambda move: move.company_id._credit_hold_is_on())
+        if enabled:
+            self.env["res.partner"]._credit_hold_evaluate_moves(enabled)
         return res

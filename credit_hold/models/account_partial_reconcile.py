@@ -9,9 +9,11 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._credit_hold_first_payments()
-        # A payment reconciled with an invoice is what makes it "paid" (R7).
-        self.env["res.partner"]._credit_hold_evaluate_lines(partials._credit_hold_receivable_lines())
+        lines = partials._credit_hold_receivable_lines()
+        if lines:
+            partials._credit_hold_first_payments()
+            # A payment reconciled with an invoice is what makes it "paid" (R7).
+            self.env["res.partner"]._credit_hold_evaluate_lines(lines)
         return partials
 
     def _credit_hold_first_payments(self):
@@ -21,16 +23,24 @@ class AccountPartialReconcile(models.Model):
             move = line.move_id
             if not (move.origin_payment_id or move.statement_line_id) or not line.partner_id:
                 continue
-            partner = line.partner_id.commercial_partner_id.with_company(line.company_id)
+            root = line.company_id._credit_hold_root()
+            partner = line.partner_id.commercial_partner_id.with_company(root)
             if partner.credit_hold_awaiting_payment:
                 partner.write({"credit_hold_awaiting_payment": False})
 
     def unlink(self):
         lines = self._credit_hold_receivable_lines()
         res = super().unlink()
-        self.env["res.partner"]._credit_hold_evaluate_lines(lines.exists())
+        if lines:
+            self.env["res.partner"]._credit_hold_evaluate_lines(lines.exists())
         return res
 
     def _credit_hold_receivable_lines(self):
+        """The customers' receivable lines of these reconciliations, in
+        companies where credit hold is on."""
         lines = (self.debit_move_id | self.credit_move_id).sudo()
-        return lines.filtered(lambda line: line.account_type == "asset_receivable" and line.partner_id)
+        return lines.filtered(
+            lambda line: line.account_type == "asset_receivable"
+            and line.partner_id
+            and line.company_id._credit_hold_is_on()
+        )

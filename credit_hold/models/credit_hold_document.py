@@ -22,8 +22,6 @@ class CreditHoldDocument(models.Model):
     document_type = fields.Selection(DOCUMENT_TYPES, string="Type", readonly=True)
     res_model = fields.Char(readonly=True)
     res_id = fields.Integer(readonly=True)
-    order_id = fields.Many2one("sale.order", readonly=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
@@ -33,7 +31,15 @@ class CreditHoldDocument(models.Model):
         selection=[("none", "Not held"), ("held", "Credit held"), ("released", "Released")],
         readonly=True,
     )
-    credit_held_reason = fields.Char(string="Reason", readonly=True)
+    credit_held_reason_codes = fields.Char(string="Reason Codes", readonly=True)
+    reason_code = fields.Selection(
+        selection="_selection_reason_code",
+        string="Main Reason",
+        readonly=True,
+        help="The first reason of the hold, for grouping.",
+    )
+    credit_held_reasons = fields.Json(readonly=True)
+    credit_held_reason = fields.Char(string="Reason", compute="_compute_credit_held_reason")
     credit_held_date = fields.Datetime(string="Held Since", readonly=True)
     credit_released_uid = fields.Many2one("res.users", string="Released By", readonly=True)
     credit_released_date = fields.Datetime(string="Released On", readonly=True)
@@ -49,24 +55,38 @@ class CreditHoldDocument(models.Model):
         return SQL(
             """
             SELECT so.id * 2 AS id, 'order' AS document_type, 'sale.order' AS res_model, so.id AS res_id,
-                   so.id AS order_id, NULL::integer AS move_id, so.name AS name,
+                   so.name AS name,
                    so.credit_partner_id AS partner_id, so.company_id, so.user_id,
                    so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                   so.credit_status, so.credit_held_reason, so.credit_held_date, so.credit_released_uid,
+                   so.credit_status, so.credit_held_reason_codes,
+                   split_part(so.credit_held_reason_codes, ',', 1) AS reason_code,
+                   so.credit_held_reasons, so.credit_held_date, so.credit_released_uid,
                    so.credit_released_date, so.credit_release_reason
               FROM sale_order so
              WHERE so.credit_status IN ('held', 'released')
              UNION ALL
             SELECT am.id * 2 + 1, 'invoice', 'account.move', am.id,
-                   NULL, am.id, COALESCE(NULLIF(am.name, '/'), 'Draft Invoice (* ' || am.id || ')'),
+                   COALESCE(NULLIF(am.name, '/'), 'Draft Invoice (* ' || am.id || ')'),
                    am.commercial_partner_id, am.company_id, am.invoice_user_id,
                    ABS(am.amount_total_signed),
-                   am.credit_status, am.credit_held_reason, am.credit_held_date, am.credit_released_uid,
+                   am.credit_status, am.credit_held_reason_codes,
+                   split_part(am.credit_held_reason_codes, ',', 1),
+                   am.credit_held_reasons, am.credit_held_date, am.credit_released_uid,
                    am.credit_released_date, am.credit_release_reason
               FROM account_move am
              WHERE am.credit_status IN ('held', 'released')
             """
         )
+
+    @api.model
+    def _selection_reason_code(self):
+        return self.env["credit.hold.reason"]._get_selection()
+
+    @api.depends_context("lang")
+    def _compute_credit_held_reason(self):
+        reasons = self.env["credit.hold.reason"]
+        for record in self:
+            record.credit_held_reason = reasons._render_entries(record.credit_held_reasons, record.currency_id)
 
     @api.depends_context("company")
     def _compute_partner_figures(self):

@@ -5,7 +5,7 @@ from odoo import fields, models
 
 class CreditHoldLock(models.Model):
     """One row per customer that every credit check of that customer
-    updates first (R16), so that concurrent checks serialize. Kept apart
+    updates first (rule R16), so that concurrent checks serialize. Kept apart
     from res_partner so that ordinary edits of a customer never conflict."""
 
     _name = "credit.hold.lock"
@@ -14,7 +14,6 @@ class CreditHoldLock(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    locked_at = fields.Datetime()
 
     _sql_constraints = [
         ("partner_uniq", "unique(partner_id)", "One lock row per customer."),

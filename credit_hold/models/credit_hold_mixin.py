@@ -1,6 +1,5 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import dataclasses
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -8,20 +7,30 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount
 
-from ..decision import REASON_ENFORCED, REASON_NEW_CUSTOMER, REASON_OVER_LIMIT, REASON_OVERDUE, decide
+from ..decision import codes_to_text, decide
+from .credit_hold_reason import REASON_MANUAL
 from .res_partner import CONTROLLER_GROUP
 
 # Written only through the actions below (checked on the server).
 PROTECTED_FIELDS = {
     "credit_status",
-    "credit_held_reason",
+    "credit_held_reason_codes",
+    "credit_held_reasons",
     "credit_held_date",
     "credit_released_uid",
     "credit_released_date",
     "credit_release_reason",
     "credit_released_amount",
+    "credit_released_partner_id",
 }
 ACTIVITY_TYPE = "credit_hold.mail_activity_type_credit_hold"
+RELEASE_CLEARED = {
+    "credit_released_uid": False,
+    "credit_released_date": False,
+    "credit_release_reason": False,
+    "credit_released_amount": 0.0,
+    "credit_released_partner_id": False,
+}
 
 
 class CreditHoldMixin(models.AbstractModel):
@@ -33,7 +42,7 @@ class CreditHoldMixin(models.AbstractModel):
     left as they are, the others go on.
 
     The decision itself is :meth:`_credit_hold_get_hold_reasons`, the one hook
-    other modules extend to add their own reasons (R22).
+    other modules extend to add their own reasons (rule R22).
     """
 
     _name = "credit.hold.mixin"
@@ -48,7 +57,22 @@ class CreditHoldMixin(models.AbstractModel):
         tracking=True,
         index=True,
     )
-    credit_held_reason = fields.Char(copy=False, readonly=True)
+    credit_held_reason_codes = fields.Char(
+        string="Hold Reason Codes",
+        copy=False,
+        readonly=True,
+        help="Why the document is held, as language-independent codes: filters and group-by use them.",
+    )
+    credit_held_reasons = fields.Json(
+        copy=False,
+        readonly=True,
+        help='The reasons with their figures at the time of the hold: [{"code", "figures", "label"}].',
+    )
+    credit_held_reason = fields.Char(
+        string="Hold Reason",
+        compute="_compute_credit_held_reason",
+        help="Why the document is held, with the figures at that time, in your language.",
+    )
     credit_held_date = fields.Datetime(string="Held Since", copy=False, readonly=True)
     credit_released_uid = fields.Many2one("res.users", string="Released By", copy=False, readonly=True)
     credit_released_date = fields.Datetime(string="Released On", copy=False, readonly=True)
@@ -59,6 +83,13 @@ class CreditHoldMixin(models.AbstractModel):
         digits="Account",
         help="Amount a credit controller released, in the company currency: downstream "
         "documents are not held again for it.",
+    )
+    credit_released_partner_id = fields.Many2one(
+        "res.partner",
+        string="Released For",
+        copy=False,
+        readonly=True,
+        help="The customer the release was given for: it does not follow the document to another customer.",
     )
     credit_warning = fields.Boolean(
         string="Customer Near Credit Limit",
@@ -79,25 +110,22 @@ class CreditHoldMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _credit_hold_is_enabled(self):
-        """Whether the company stops this kind of document."""
+        """Whether the company stops this kind of document in its current state."""
         raise NotImplementedError
 
-    def _credit_hold_adds_amount(self):
-        """True when the document is checked against the exposure with its
-        own amount (an order: "would this order take the customer over the
-        limit?"); False when only the customer's hold matters (an invoice)."""
-        return False
-
-    def _credit_hold_amount_to_add(self):
-        """What the document adds to the exposure when it is checked."""
-        return self._credit_hold_amount()
+    def _credit_hold_document_amount(self):
+        """What the document would add to the customer's exposure if it went
+        through (an order: "would this order take the customer over the
+        limit?"), or None when only the customer's hold matters (an invoice,
+        whose amount is already in the balance once posted)."""
+        return None
 
     def _credit_hold_exemption(self):
-        """A message when the document is not checked (paid, released...)."""
+        """A message (or True) when the document is not checked (paid, released...)."""
         return False
 
     def _credit_hold_carry_through(self):
-        """Confirm / post the document after a release."""
+        """Confirm / post the document, already checked."""
         raise NotImplementedError
 
     def _credit_hold_can_rehold(self):
@@ -108,33 +136,65 @@ class CreditHoldMixin(models.AbstractModel):
         """Return a confirmed document to draft (re-hold, cancel check)."""
         raise NotImplementedError
 
+    @api.model
+    def _get_credit_hold_documents(self, company, partner_ids):
+        """Held documents of these customers in ``company`` and its branches."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------
     # Computes, CRUD
     # ------------------------------------------------------------------
 
-    @api.depends("company_id", "state")
+    @api.depends_context("lang")
+    @api.depends("credit_held_reasons", "company_id")
+    def _compute_credit_held_reason(self):
+        reasons = self.env["credit.hold.reason"]
+        for doc in self:
+            doc.credit_held_reason = reasons._render_entries(doc.credit_held_reasons, doc.company_id.currency_id)
+
+    @api.depends_context("lang")
+    @api.depends("company_id", "state", "partner_id", "amount_total")
     def _compute_credit_warning(self):
+        """The quotation's (or draft invoice's) warning, computed from its
+        customer and amount while it is typed: near the limit (R9), or would
+        be held if confirmed now."""
         self.credit_warning = False
         self.credit_warning_message = False
-        drafts = self.filtered(lambda d: d.id and d.state in ("draft", "sent") and d.company_id.credit_hold_enabled)
-        by_company = defaultdict(lambda: self.browse())
-        for doc in drafts:
-            by_company[doc.company_id] |= doc
-        for company, docs in by_company.items():
-            partners = self.env["res.partner"].browse({d._credit_hold_partner().id for d in docs} - {False})
-            results = partners._credit_hold_compute(company)
-            for doc in docs:
-                result = results.get(doc._credit_hold_partner().id)
-                if not result or not result[1].warning:
-                    continue
-                decision = result[1]
+        docs = self.filtered(lambda d: d._credit_hold_partner() and d._credit_hold_is_enabled())
+        if not docs:
+            return
+        results = docs._credit_hold_customer_results()
+        reasons = self.env["credit.hold.reason"]
+        for doc in docs:
+            root = doc.company_id._credit_hold_root()
+            partner = doc._credit_hold_partner()
+            figures, decision = results[root][partner.id]
+            amount = doc._credit_hold_document_amount()
+            if amount is not None:
+                decision = decide(root._credit_hold_policy(), figures, document_amount=amount)
+            currency = root.currency_id
+            if decision.on_hold:
+                doc.credit_warning = True
+                doc.credit_warning_message = self.env._(
+                    "%(partner)s: confirming this document now would hold it (%(reason)s).",
+                    partner=partner.display_name,
+                    reason=reasons._render_entries(decision.reason_entries(), currency),
+                )
+            elif decision.warning:
                 doc.credit_warning = True
                 doc.credit_warning_message = self.env._(
                     "%(partner)s is at %(amount)s of an effective credit limit of %(limit)s.",
-                    partner=doc._credit_hold_partner().display_name,
-                    amount=format_amount(self.env, decision.compared_amount, company.currency_id),
-                    limit=format_amount(self.env, decision.effective_limit, company.currency_id),
+                    partner=partner.display_name,
+                    amount=format_amount(self.env, decision.compared_amount, currency),
+                    limit=format_amount(self.env, decision.effective_limit, currency),
                 )
+
+    def _credit_hold_silence_native_warning(self):
+        """Odoo's own credit banner (``partner_credit_warning``): where credit
+        hold is on, ours replaces it, so that the user sees one banner."""
+        for doc in self:
+            if doc.company_id._credit_hold_is_on():
+                doc.partner_credit_warning = ""
 
     def _credit_hold_check_protected(self, vals_list):
         if self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
@@ -155,75 +215,49 @@ class CreditHoldMixin(models.AbstractModel):
     # The decision (R22: the hook)
     # ------------------------------------------------------------------
 
-    def _credit_hold_get_hold_reasons(self):
+    def _credit_hold_customer_results(self):
+        """Figures and decision of the customers of these documents, gathered
+        once for all of them: {root company: {partner id: (Figures, Decision)}}."""
+        by_root = defaultdict(set)
+        for doc in self:
+            by_root[doc.company_id._credit_hold_root()].add(doc._credit_hold_partner()._origin.id)
+        partners = self.env["res.partner"]
+        return {root: partners.browse(ids)._credit_hold_compute(root) for root, ids in by_root.items()}
+
+    def _credit_hold_get_hold_reasons(self, results):
         """Decide, for each document of ``self``, whether it is held and why.
 
         This is the one hook of the module: override it, call ``super()`` and
-        append your own reasons (strings, in words) to the lists of the
-        documents you want held. A document is held when its list is not empty.
+        append your own reasons to the lists of the documents you want held,
+        as ``{"code": "my_code", "label": "In words"}`` (the code is stored
+        and filtered on; add it to ``credit.hold.reason._get_labels`` to have
+        it shown in the reader's language). A document is held when its list
+        is not empty.
 
         Documents are decided in the order of ``self``: an order that passes
         counts in the exposure of the next order of the same customer.
 
-        :return: {document id: [reason, ...]}
+        :param dict results: the customers' figures and decisions, as
+            returned by :meth:`_credit_hold_customer_results`
+        :return: {document id: [{"code", "figures", "label"}, ...]}
         """
         reasons = {doc.id: [] for doc in self}
-        by_company = defaultdict(list)
+        added = defaultdict(float)
+        policies = {}
         for doc in self:
-            by_company[doc.company_id].append(doc)
-        for company, docs in by_company.items():
-            partners = self.env["res.partner"].browse({d._credit_hold_partner().id for d in docs})
-            policy = company.sudo()._credit_hold_policy()
-            results = partners._credit_hold_compute(company)
-            added = defaultdict(float)
-            for doc in docs:
-                partner = doc._credit_hold_partner()
-                figures, _decision = results[partner.id]
-                doc_policy = policy
-                if doc._credit_hold_adds_amount():
-                    # an order is exposure by nature: compare exposure + this order
-                    doc_policy = dataclasses.replace(policy, limit_basis="exposure")
-                    figures = dataclasses.replace(
-                        figures, document_amount=added[partner.id] + doc._credit_hold_amount_to_add()
-                    )
-                decision = decide(doc_policy, figures)
-                if decision.on_hold:
-                    reasons[doc.id].extend(doc._credit_hold_reason_words(decision, company))
-                elif doc._credit_hold_adds_amount():
-                    added[partner.id] += doc._credit_hold_amount_to_add()
+            root = doc.company_id._credit_hold_root()
+            partner_id = doc._credit_hold_partner()._origin.id
+            figures, decision = results[root][partner_id]
+            amount = doc._credit_hold_document_amount()
+            if amount is not None:
+                if root not in policies:
+                    policies[root] = root._credit_hold_policy()
+                decision = decide(policies[root], figures, document_amount=added[root, partner_id] + amount)
+            if decision.on_hold:
+                reasons[doc.id].extend(decision.reason_entries())
+            elif amount:
+                added[root, partner_id] += amount
         return reasons
-
-    def _credit_hold_reason_words(self, decision, company):
-        """The reasons of a decision, with their figures, for a document."""
-        currency = company.currency_id
-        words = []
-        for code in decision.reasons:
-            if code == REASON_ENFORCED:
-                words.append(self.env._("Customer put on hold by a credit controller"))
-            elif code == REASON_NEW_CUSTOMER:
-                words.append(self.env._("New customer: awaiting first payment"))
-            elif code == REASON_OVER_LIMIT:
-                words.append(
-                    self.env._(
-                        "Over credit limit: %(basis)s %(amount)s >= limit %(limit)s",
-                        basis=self.env._("exposure with this document")
-                        if self._credit_hold_adds_amount()
-                        else self.env._("balance")
-                        if company.credit_hold_limit_basis == "balance"
-                        else self.env._("exposure"),
-                        amount=format_amount(self.env, decision.compared_amount, currency),
-                        limit=format_amount(self.env, decision.effective_limit, currency),
-                    )
-                )
-            elif code == REASON_OVERDUE:
-                words.append(
-                    self.env._(
-                        "%(count)s overdue invoice(s), %(amount)s overdue",
-                        count=decision.overdue_count,
-                        amount=format_amount(self.env, decision.overdue_amount, currency),
-                    )
-                )
-        return words
 
     # ------------------------------------------------------------------
     # Stopping documents
@@ -245,9 +279,9 @@ class CreditHoldMixin(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO credit_hold_lock (partner_id, locked_at)
-                SELECT pid, now() AT TIME ZONE 'UTC' FROM unnest(%s::int[]) AS pid
-                ON CONFLICT (partner_id) DO UPDATE SET locked_at = EXCLUDED.locked_at
+                INSERT INTO credit_hold_lock (partner_id)
+                SELECT pid FROM unnest(%s::int[]) AS pid
+                ON CONFLICT (partner_id) DO UPDATE SET partner_id = EXCLUDED.partner_id
                 """,
                 partner_ids,
             ),
@@ -259,9 +293,12 @@ class CreditHoldMixin(models.AbstractModel):
     def _credit_hold_stop_held(self):
         """Check the documents about to be confirmed or posted.
 
-        Marks the held ones (status, reason, chatter message, activity for
-        their credit controller) and returns them; the caller carries on with
-        the others. Never raises for a hold: the hold must persist.
+        Marks the held ones (status, reasons, chatter note, activity for
+        their credit controller); the caller carries on with the others.
+        Never raises for a hold: the hold must persist.
+
+        :return: (held documents, the customers' figures as gathered for
+            the check, see :meth:`_credit_hold_customer_results`)
         """
         candidates = self.browse()
         for doc in self:
@@ -270,44 +307,44 @@ class CreditHoldMixin(models.AbstractModel):
             exemption = doc._credit_hold_exemption()
             if exemption:
                 if exemption is not True:
-                    doc.sudo().message_post(body=exemption)
+                    doc.sudo()._message_log(body=exemption)
                 continue
             candidates |= doc
         if not candidates:
-            return self.browse()
+            return self.browse(), {}
         candidates._credit_hold_lock_partners()
-        reasons = candidates._credit_hold_get_hold_reasons()
+        results = candidates._credit_hold_customer_results()
+        reasons = candidates._credit_hold_get_hold_reasons(results)
         held = candidates.filtered(lambda d: reasons.get(d.id))
         held._credit_hold_mark_held(reasons)
-        return held
+        return held, results
 
     def _credit_hold_mark_held(self, reasons):
         now = fields.Datetime.now()
         for doc in self:
-            reason = "; ".join(reasons[doc.id])
-            if doc.credit_status == "held" and doc.credit_held_reason == reason:
-                continue  # already held for the same reason: nothing new to say
+            entries = reasons[doc.id]
+            if doc.credit_status == "held" and doc.credit_held_reasons == entries:
+                continue  # already held for the same reasons: nothing new to say
             doc.sudo().write(
                 {
                     "credit_status": "held",
-                    "credit_held_reason": reason,
+                    "credit_held_reason_codes": codes_to_text(entry["code"] for entry in entries),
+                    "credit_held_reasons": entries,
                     "credit_held_date": doc.credit_held_date if doc.credit_status == "held" else now,
+                    **RELEASE_CLEARED,
                 }
             )
-            doc.sudo().message_post(
-                body=self.env._("Credit hold: %(reason)s", reason=reason),
-                subtype_xmlid="mail.mt_note",
-            )
-            doc._credit_hold_schedule_activity(reason)
+            doc.sudo()._message_log(body=self.env._("Credit hold: %(reason)s", reason=doc.credit_held_reason))
+            doc._credit_hold_schedule_activity(doc.credit_held_reason)
 
-    def _credit_hold_schedule_activity(self, reason):
+    def _credit_hold_schedule_activity(self, note):
         self.ensure_one()
         user = self._credit_hold_partner()._credit_hold_controller_user(self.company_id)
         if not user:
             return
         existing = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(ACTIVITY_TYPE))
         if existing:
-            existing.write({"note": reason})
+            existing.write({"note": note})
             return
         doc = self.sudo()
         if self.env.user.share:
@@ -318,7 +355,7 @@ class CreditHoldMixin(models.AbstractModel):
             ACTIVITY_TYPE,
             user_id=user.id,
             summary=self.env._("Credit hold: review %(doc)s", doc=self.display_name),
-            note=reason,
+            note=note,
         )
 
     def _credit_hold_close_activities(self, feedback):
@@ -344,6 +381,26 @@ class CreditHoldMixin(models.AbstractModel):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _credit_hold_after_check(self, results):
+        """These documents passed the check and went through: store what the
+        check found of their customers (a stale hold is corrected) without
+        gathering the figures again. Documents that passed on an exemption
+        (released, paid online) were not checked: their customers are
+        evaluated."""
+        checked_ids = defaultdict(set)
+        for root, customers in results.items():
+            partners = self.env["res.partner"].browse(customers).with_company(root).sudo()
+            partners._credit_hold_store(root, customers, "event")
+            checked_ids[root] |= set(customers)
+        unchecked = defaultdict(set)
+        for doc in self:
+            root = doc.company_id._credit_hold_root()
+            partner_id = doc._credit_hold_partner().id
+            if partner_id not in checked_ids[root]:
+                unchecked[root].add(partner_id)
+        for root, partner_ids in unchecked.items():
+            self.env["res.partner"].browse(partner_ids)._credit_hold_evaluate(root)
 
     # ------------------------------------------------------------------
     # Controller actions
@@ -380,11 +437,13 @@ class CreditHoldMixin(models.AbstractModel):
                 )
             )
         now = fields.Datetime.now()
+        results = self._credit_hold_customer_results()
         for doc in self:
-            company = doc.company_id
+            root = doc.company_id._credit_hold_root()
             partner = doc._credit_hold_partner()
-            figures, decision = partner._credit_hold_compute(company)[partner.id]
-            currency = company.currency_id
+            figures, decision = results[root][partner.id]
+            currency = root.currency_id
+            held_for = doc.credit_held_reason
             doc.sudo().write(
                 {
                     "credit_status": "released",
@@ -392,9 +451,10 @@ class CreditHoldMixin(models.AbstractModel):
                     "credit_released_date": now,
                     "credit_release_reason": reason,
                     "credit_released_amount": doc._credit_hold_amount(),
+                    "credit_released_partner_id": partner.id,
                 }
             )
-            doc.message_post(
+            doc.sudo()._message_log(
                 body=self.env._(
                     "Credit hold released by %(user)s: %(reason)s. At release: exposure %(exposure)s, "
                     "balance %(balance)s, overdue %(overdue)s, effective limit %(limit)s. Held for: %(held)s",
@@ -406,13 +466,23 @@ class CreditHoldMixin(models.AbstractModel):
                     limit=format_amount(self.env, decision.effective_limit, currency)
                     if decision.effective_limit is not None
                     else self.env._("none"),
-                    held=doc.credit_held_reason,
+                    held=held_for,
                 ),
-                subtype_xmlid="mail.mt_note",
             )
             doc._credit_hold_close_activities(self.env._("Released: %(reason)s", reason=reason))
         self._credit_hold_carry_through()
         return self
+
+    def _credit_hold_release_applies(self):
+        """Whether a controller's release covers the document as it is now:
+        the same customer, and no more than the amount released."""
+        self.ensure_one()
+        return (
+            self.credit_status == "released"
+            and self.credit_released_partner_id == self._credit_hold_partner()
+            and self.company_id.currency_id.compare_amounts(self._credit_hold_amount(), self.credit_released_amount)
+            <= 0
+        )
 
     def action_credit_hold(self):
         """Button: put released documents back on hold while they can still be stopped."""
@@ -427,9 +497,7 @@ class CreditHoldMixin(models.AbstractModel):
                     )
                 )
         self._credit_hold_back_to_draft()
-        for doc in self:
-            reason = self.env._("Put back on hold by %(user)s", user=self.env.user.name)
-            doc._credit_hold_mark_held({doc.id: [reason]})
+        self._credit_hold_mark_held({doc.id: [{"code": REASON_MANUAL, "figures": {}}] for doc in self})
         return True
 
     def action_credit_cancel_check(self):
@@ -449,29 +517,32 @@ class CreditHoldMixin(models.AbstractModel):
             doc.sudo().write(
                 {
                     "credit_status": "none",
-                    "credit_held_reason": False,
+                    "credit_held_reason_codes": False,
+                    "credit_held_reasons": False,
                     "credit_held_date": False,
-                    "credit_released_amount": 0.0,
+                    **RELEASE_CLEARED,
                 }
             )
-            doc.message_post(
-                body=self.env._("Credit check cancelled by %(user)s.", user=self.env.user.name),
-                subtype_xmlid="mail.mt_note",
-            )
+            doc.sudo()._message_log(body=self.env._("Credit check cancelled by %(user)s.", user=self.env.user.name))
             doc._credit_hold_close_activities(self.env._("Credit check cancelled"))
         return True
 
-    def _credit_hold_forget(self):
-        """A held document that is cancelled leaves the held list."""
-        held = self.filtered(lambda d: d.credit_status == "held")
-        if held:
-            held.sudo().write({"credit_status": "none", "credit_held_reason": False, "credit_held_date": False})
-            held._credit_hold_close_activities(self.env._("Document cancelled"))
-
-    @api.model
-    def _get_credit_hold_documents(self, company, partner_ids):
-        """Held documents of these customers in ``company`` (to implement)."""
-        raise NotImplementedError
+    def _credit_hold_forget(self, feedback):
+        """A document that is cancelled or reset to draft leaves the held list,
+        and a release given for it does not carry over to what it becomes."""
+        docs = self.filtered(lambda d: d.credit_status != "none")
+        if docs:
+            held = docs.filtered(lambda d: d.credit_status == "held")
+            docs.sudo().write(
+                {
+                    "credit_status": "none",
+                    "credit_held_reason_codes": False,
+                    "credit_held_reasons": False,
+                    "credit_held_date": False,
+                    **RELEASE_CLEARED,
+                }
+            )
+            held._credit_hold_close_activities(feedback)
 
     @api.model
     def _credit_hold_bulk(self, documents, method, done_label, *args):
@@ -484,6 +555,8 @@ class CreditHoldMixin(models.AbstractModel):
                 with self.env.cr.savepoint():
                     getattr(document, method)(*args)
                 done.append(document.display_name)
+            except AccessError:
+                raise
             except (UserError, ValidationError) as error:
                 failed.append(f"{document.display_name}: {error.args[0] if error.args else error}")
         lines = []
@@ -508,21 +581,40 @@ class CreditHoldMixin(models.AbstractModel):
 
     def _credit_hold_retry(self):
         """R12: re-check held documents after their customer's hold lifted;
-        those that now pass are carried through, the others stay held."""
+        those that now pass are carried through, each in its own savepoint:
+        one that Odoo refuses to confirm or post stays held with Odoo's error
+        in its chatter, and nothing else is affected."""
         docs = self.filtered(lambda d: d.credit_status == "held")
         if not docs:
             return self.browse()
         docs._credit_hold_lock_partners()
-        reasons = docs._credit_hold_get_hold_reasons()
-        passing = docs.filtered(lambda d: not reasons.get(d.id))
-        docs.filtered(lambda d: reasons.get(d.id))._credit_hold_mark_held(reasons)
-        if passing:
-            passing.sudo().write({"credit_status": "none", "credit_held_reason": False})
-            for doc in passing:
-                doc.message_post(
-                    body=self.env._("The customer's credit hold lifted: carried through automatically."),
-                    subtype_xmlid="mail.mt_note",
+        results = docs._credit_hold_customer_results()
+        reasons = docs._credit_hold_get_hold_reasons(results)
+        still_held = docs.filtered(lambda d: reasons.get(d.id))
+        still_held._credit_hold_mark_held(reasons)
+        carried = self.browse()
+        for doc in docs - still_held:
+            try:
+                with self.env.cr.savepoint():
+                    doc.sudo().write({"credit_status": "none"})
+                    doc._credit_hold_carry_through()
+            except (UserError, ValidationError) as error:
+                message = error.args[0] if error.args else str(error)
+                doc.sudo()._message_log(
+                    body=self.env._(
+                        "The customer's credit hold lifted, but the document could not be carried through: "
+                        "%(error)s. It stays held for a credit controller.",
+                        error=message,
+                    )
                 )
-            passing._credit_hold_close_activities(self.env._("Hold lifted"))
-            passing.sudo().with_context(credit_hold_retrying=True)._credit_hold_carry_through()
-        return passing
+                doc._credit_hold_schedule_activity(message)
+                continue
+            carried |= doc
+        if carried:
+            carried.sudo().write({"credit_held_reason_codes": False, "credit_held_reasons": False})
+            for doc in carried:
+                doc.sudo()._message_log(
+                    body=self.env._("The customer's credit hold lifted: carried through automatically.")
+                )
+            carried._credit_hold_close_activities(self.env._("Hold lifted"))
+        return carried

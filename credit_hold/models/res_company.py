@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import ormcache
 
 from ..decision import THRESHOLD_MAX, Policy
 
@@ -132,25 +133,53 @@ class ResCompany(models.Model):
         if "credit_hold_enabled" in vals and not vals["credit_hold_enabled"]:
             turned_off = self.filtered("credit_hold_enabled")
         res = super().write(vals)
-        if any(key.startswith("credit_hold_") for key in vals):
-            # R1: switching off takes every hold of the company off at once;
-            # switching on changes nobody until the next evaluation.
-            for company in turned_off:
-                partners = self.env["res.partner"].with_company(company).sudo().search([("on_hold", "=", True)])
-                partners._credit_hold_evaluate(company)
+        # R1: switching off takes every hold of the company off at once (held
+        # documents stay held for the controllers); switching on changes nobody
+        # until the next evaluation.
+        for company in turned_off:
+            partners = self.env["res.partner"].with_company(company).sudo().search([("on_hold", "=", True)])
+            partners._credit_hold_evaluate(company, auto_release=False)
         return res
 
-    def _credit_hold_policy(self):
-        """The company's settings as the pure decision module expects them."""
+    def _credit_hold_root(self):
+        """The company whose credit settings and holds apply to ``self``:
+        its root company. A branch shares the credit of its root company, the
+        way Odoo's own ``credit`` counts a company with its branches."""
         self.ensure_one()
+        return self.sudo().root_id
+
+    def _credit_hold_family(self):
+        """The root company of ``self`` and all its branches (sudo)."""
+        root = self._credit_hold_root()
+        return self.browse(self._credit_hold_family_ids(root.id)).sudo()
+
+    @api.model
+    @ormcache("root_id")
+    def _credit_hold_family_ids(self, root_id):
+        companies = self.sudo().with_context(active_test=False).search([("id", "child_of", root_id)])
+        return tuple(companies.ids)
+
+    def cache_invalidation_fields(self):
+        # a company moved under another root changes the families above
+        return super().cache_invalidation_fields() | {"parent_id"}
+
+    def _credit_hold_is_on(self):
+        """Whether credit hold is enabled for ``self`` (its root's switch)."""
+        return bool(self) and self._credit_hold_root().credit_hold_enabled
+
+    def _credit_hold_policy(self):
+        """The settings of the root company of ``self``, as the pure decision
+        module expects them."""
+        self.ensure_one()
+        root = self._credit_hold_root()
         return Policy(
-            enabled=self.credit_hold_enabled,
-            over_limit=self.credit_hold_over_limit,
-            overdue=self.credit_hold_overdue,
-            limit_basis=self.credit_hold_limit_basis or "balance",
-            default_threshold=self.credit_hold_default_threshold or 100.0,
-            warning_percent=self.credit_hold_warning_percent or 90.0,
-            grace_days=max(self.credit_hold_grace_days, 0),
-            overdue_min_amount=max(self.credit_hold_overdue_min_amount, 0.0),
-            digits=self.currency_id.decimal_places,
+            enabled=root.credit_hold_enabled,
+            over_limit=root.credit_hold_over_limit,
+            overdue=root.credit_hold_overdue,
+            limit_basis=root.credit_hold_limit_basis or "balance",
+            default_threshold=root.credit_hold_default_threshold or 100.0,
+            warning_percent=root.credit_hold_warning_percent or 90.0,
+            grace_days=max(root.credit_hold_grace_days, 0),
+            overdue_min_amount=max(root.credit_hold_overdue_min_amount, 0.0),
+            digits=root.currency_id.decimal_places,
         )

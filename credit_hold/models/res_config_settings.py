@@ -6,21 +6,28 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    credit_hold_enabled = fields.Boolean(related="company_id.credit_hold_enabled", readonly=False)
-    credit_hold_over_limit = fields.Boolean(related="company_id.credit_hold_over_limit", readonly=False)
-    credit_hold_overdue = fields.Boolean(related="company_id.credit_hold_overdue", readonly=False)
-    credit_hold_grace_days = fields.Integer(related="company_id.credit_hold_grace_days", readonly=False)
+    # A branch shares the credit settings of its root company: editing them
+    # from a branch edits the root's.
+
+    credit_hold_enabled = fields.Boolean(related="company_id.root_id.credit_hold_enabled", readonly=False)
+    credit_hold_over_limit = fields.Boolean(related="company_id.root_id.credit_hold_over_limit", readonly=False)
+    credit_hold_overdue = fields.Boolean(related="company_id.root_id.credit_hold_overdue", readonly=False)
+    credit_hold_grace_days = fields.Integer(related="company_id.root_id.credit_hold_grace_days", readonly=False)
     credit_hold_overdue_min_amount = fields.Monetary(
-        related="company_id.credit_hold_overdue_min_amount", readonly=False
+        related="company_id.root_id.credit_hold_overdue_min_amount", readonly=False
     )
-    credit_hold_limit_basis = fields.Selection(related="company_id.credit_hold_limit_basis", readonly=False)
-    credit_hold_default_threshold = fields.Float(related="company_id.credit_hold_default_threshold", readonly=False)
-    credit_hold_warning_percent = fields.Float(related="company_id.credit_hold_warning_percent", readonly=False)
-    credit_hold_prevent_orders = fields.Boolean(related="company_id.credit_hold_prevent_orders", readonly=False)
-    credit_hold_prevent_invoices = fields.Boolean(related="company_id.credit_hold_prevent_invoices", readonly=False)
-    credit_hold_auto_release = fields.Boolean(related="company_id.credit_hold_auto_release", readonly=False)
-    credit_hold_controller_id = fields.Many2one(related="company_id.credit_hold_controller_id", readonly=False)
+    credit_hold_limit_basis = fields.Selection(related="company_id.root_id.credit_hold_limit_basis", readonly=False)
+    credit_hold_default_threshold = fields.Float(
+        related="company_id.root_id.credit_hold_default_threshold", readonly=False
+    )
+    credit_hold_warning_percent = fields.Float(related="company_id.root_id.credit_hold_warning_percent", readonly=False)
+    credit_hold_prevent_orders = fields.Boolean(related="company_id.root_id.credit_hold_prevent_orders", readonly=False)
+    credit_hold_prevent_invoices = fields.Boolean(
+        related="company_id.root_id.credit_hold_prevent_invoices", readonly=False
+    )
+    credit_hold_auto_release = fields.Boolean(related="company_id.root_id.credit_hold_auto_release", readonly=False)
+    credit_hold_controller_id = fields.Many2one(related="company_id.root_id.credit_hold_controller_id", readonly=False)
     credit_hold_notify_partner_ids = fields.Many2many(
-        related="company_id.credit_hold_notify_partner_ids", readonly=False
+        related="company_id.root_id.credit_hold_notify_partner_ids", readonly=False
     )
-    credit_hold_new_customers = fields.Boolean(related="company_id.credit_hold_new_customers", readonly=False)
+    credit_hold_new_customers = fields.Boolean(related="company_id.root_id.credit_hold_new_customers", readonly=False)

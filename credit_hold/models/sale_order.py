@@ -6,8 +6,9 @@ from odoo.tools.misc import format_amount
 
 from .res_partner import CONTROLLER_GROUP
 
-# orders that went through the credit check of action_confirm in this transaction
-CHECKED_KEY = "credit_hold_checked_orders"
+# orders that went through the credit check of action_confirm in this
+# transaction (cleared on commit and rollback)
+CHECKED_KEY = "credit_hold.checked_orders"
 
 
 class SaleOrder(models.Model):
@@ -36,18 +37,15 @@ class SaleOrder(models.Model):
         return self.company_id.currency_id.round(amount)
 
     def _credit_hold_is_enabled(self):
-        company = self.company_id
-        return company.credit_hold_enabled and company.credit_hold_prevent_orders and self.state in ("draft", "sent")
+        root = self.company_id._credit_hold_root()
+        return root.credit_hold_enabled and root.credit_hold_prevent_orders and self.state in ("draft", "sent")
 
-    def _credit_hold_adds_amount(self):
-        return True
+    def _credit_hold_document_amount(self):
+        # a confirmed order already counts in the exposure (orders not invoiced)
+        return 0.0 if self.state == "sale" else self._credit_hold_amount()
 
     def _credit_hold_exemption(self):
-        currency = self.company_id.currency_id
-        if (
-            self.credit_status == "released"
-            and currency.compare_amounts(self._credit_hold_amount(), self.credit_released_amount) <= 0
-        ):
+        if self._credit_hold_release_applies():
             return True
         # R18: paid in full online, no credit is at risk
         paid = sum(tx.amount for tx in self.sudo().transaction_ids if tx.state == "done")
@@ -56,7 +54,9 @@ class SaleOrder(models.Model):
         return False
 
     def _credit_hold_carry_through(self):
-        return self.action_confirm()
+        # already checked (released or re-checked): confirm without a second check
+        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
+        return super().action_confirm()  # pylint: disable=super-method-mismatch
 
     def _credit_hold_can_rehold(self):
         self.ensure_one()
@@ -70,6 +70,27 @@ class SaleOrder(models.Model):
             confirmed.with_context(disable_cancel_warning=True)._action_cancel()
             confirmed.action_draft()
 
+    @api.model
+    def _get_credit_hold_documents(self, company, partner_ids):
+        return self.search(
+            [
+                ("credit_status", "=", "held"),
+                ("company_id", "in", company._credit_hold_family().ids),
+                ("credit_partner_id", "in", partner_ids),
+                ("state", "in", ("draft", "sent")),
+            ],
+            order="id",  # first held, first re-checked
+        )
+
+    # ------------------------------------------------------------------
+    # Odoo's own credit warning: ours replaces it where credit hold is on
+    # ------------------------------------------------------------------
+
+    def _compute_partner_credit_warning(self):
+        res = super()._compute_partner_credit_warning()
+        self._credit_hold_silence_native_warning()
+        return res
+
     # ------------------------------------------------------------------
     # Confirmation
     # ------------------------------------------------------------------
@@ -81,14 +102,14 @@ class SaleOrder(models.Model):
         their reason and the user gets a notification, not an exception that
         would roll the hold back.
         """
-        held = self._credit_hold_stop_held()
+        held, results = self._credit_hold_stop_held()
         passing = self - held
-        # orders checked here may be written state "sale" (see write); the mark
-        # lives on the cursor, out of reach of RPC callers and context keys
-        self.env.cr.cache.setdefault(CHECKED_KEY, set()).update(passing.ids)
+        # orders checked here may be written state "sale" (see write)
+        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(passing.ids)
         result = super(SaleOrder, passing).action_confirm() if passing else True
-        if passing:
-            passing._credit_hold_evaluate_exposure()
+        enabled = passing.filtered(lambda o: o.company_id._credit_hold_is_on())
+        if enabled:
+            enabled._credit_hold_after_check(results)
         if held:
             return self._credit_hold_notification(held, passing)
         return result
@@ -101,9 +122,10 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if vals.get("state") == "sale":
-            quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+            # any state to "sale" (a cancelled order included): checked unless confirmed here
+            changing = self.filtered(lambda o: o.state != "sale")
             result = super().write(vals)
-            quotations._credit_hold_refuse_unchecked()
+            changing._credit_hold_refuse_unchecked()
             return result
         return super().write(vals)
 
@@ -111,18 +133,20 @@ class SaleOrder(models.Model):
         """R15: an order set to "sale" other than through action_confirm (an
         import, a script, an RPC write) is checked too; if it would be held,
         the change is refused with the reason."""
-        checked = self.env.cr.cache.get(CHECKED_KEY, set())
+        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
         unchecked = self.filtered(lambda o: o.id not in checked)
-        if not unchecked or self.env.user.has_group(CONTROLLER_GROUP):
+        if not unchecked or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
             return
         candidates = unchecked.filtered(
-            lambda o: o.company_id.credit_hold_enabled and o.company_id.credit_hold_prevent_orders
+            lambda o: o.company_id._credit_hold_is_on()
+            and o.company_id._credit_hold_root().credit_hold_prevent_orders
+            and not o._credit_hold_release_applies()
         )
         if not candidates:
             return
         candidates._credit_hold_lock_partners()
         # the orders are already "sale" here: their amount is in the exposure
-        reasons = candidates._credit_hold_get_hold_reasons()
+        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results())
         refused = candidates.filtered(lambda o: reasons.get(o.id))
         if refused:
             raise UserError(
@@ -130,24 +154,25 @@ class SaleOrder(models.Model):
                     "%(orders)s cannot be confirmed: %(reason)s. Confirm it with the Confirm button "
                     "(it is then kept as a held quotation for a credit controller) or ask a credit controller.",
                     orders=", ".join(refused.mapped("name")),
-                    reason="; ".join(reasons[refused[0].id]),
+                    reason=self.env["credit.hold.reason"]._render_entries(
+                        reasons[refused[0].id], refused[0].company_id.currency_id
+                    ),
                 )
             )
 
     def _action_cancel(self):
         res = super()._action_cancel()
-        self._credit_hold_forget()
-        self._credit_hold_evaluate_exposure()
+        self._credit_hold_forget(self.env._("Document cancelled"))
+        exposure = self.filtered(lambda o: o.company_id._credit_hold_root().credit_hold_limit_basis == "exposure")
+        for root in exposure.company_id.root_id.filtered("credit_hold_enabled"):
+            orders = exposure.filtered(lambda o, root=root: o.company_id._credit_hold_root() == root)
+            orders.credit_partner_id._credit_hold_evaluate(root)
         return res
 
-    def _credit_hold_evaluate_exposure(self):
-        """Confirmed or cancelled orders change the exposure of their customer."""
-        companies = self.company_id.filtered(
-            lambda c: c.credit_hold_enabled and c.credit_hold_limit_basis == "exposure"
-        )
-        for company in companies:
-            orders = self.filtered(lambda o, company=company: o.company_id == company)
-            orders.credit_partner_id._credit_hold_evaluate(company)
+    def action_draft(self):
+        res = super().action_draft()
+        self._credit_hold_forget(self.env._("Reset to quotation"))
+        return res
 
     # ------------------------------------------------------------------
     # R17: raising the amount of a confirmed order is checked again
@@ -157,7 +182,9 @@ class SaleOrder(models.Model):
         """Run ``change`` and refuse it if it raises the amount of a
         confirmed order past what the customer's credit allows."""
         orders = self.filtered(
-            lambda o: o.state == "sale" and o.company_id.credit_hold_enabled and o.company_id.credit_hold_prevent_orders
+            lambda o: o.state == "sale"
+            and o.company_id._credit_hold_is_on()
+            and o.company_id._credit_hold_root().credit_hold_prevent_orders
         )
         if not orders or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
             return change()
@@ -167,7 +194,7 @@ class SaleOrder(models.Model):
         if not increased:
             return result
         increased._credit_hold_lock_partners()
-        reasons = increased._credit_hold_get_hold_reasons()
+        reasons = increased._credit_hold_get_hold_reasons(increased._credit_hold_customer_results())
         refused = increased.filtered(lambda o: reasons.get(o.id))
         if refused:
             order = refused[0]
@@ -178,23 +205,7 @@ class SaleOrder(models.Model):
                     order=order.name,
                     before=format_amount(self.env, before[order.id], order.currency_id),
                     after=format_amount(self.env, order.amount_total, order.currency_id),
-                    reason="; ".join(reasons[order.id]),
+                    reason=self.env["credit.hold.reason"]._render_entries(reasons[order.id], order.currency_id),
                 )
             )
         return result
-
-    def _credit_hold_amount_to_add(self):
-        # a confirmed order already counts in the exposure (orders not invoiced)
-        return 0.0 if self.state == "sale" else self._credit_hold_amount()
-
-    @api.model
-    def _get_credit_hold_documents(self, company, partner_ids):
-        return self.search(
-            [
-                ("credit_status", "=", "held"),
-                ("company_id", "=", company.id),
-                ("credit_partner_id", "in", partner_ids),
-                ("state", "in", ("draft", "sent")),
-            ],
-            order="id",  # first held, first re-checked
-        )

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-AMOUNT_FIELDS = {"product_uom_qty", "price_unit", "discount", "tax_id", "product_id", "product_uom"}
+AMOUNT_FIELDS = {"product_uom_qty", "price_unit", "discount", "tax_id", "product_id", "product_uom", "order_id"}
 
 
 class SaleOrderLine(models.Model):
@@ -16,7 +16,6 @@ class SaleOrderLine(models.Model):
         def change():
             nonlocal lines
             lines = super(SaleOrderLine, self).create(vals_list)
-            self.env.flush_all()
 
         orders._credit_hold_guard_increase(change)
         return lines
@@ -25,10 +24,13 @@ class SaleOrderLine(models.Model):
         if not AMOUNT_FIELDS & vals.keys():
             return super().write(vals)
         result = []
+        # a line moved to another order raises that order (R17): check both
+        orders = self.order_id
+        if vals.get("order_id"):
+            orders |= self.env["sale.order"].browse(vals["order_id"])
 
         def change():
             result.append(super(SaleOrderLine, self).write(vals))
-            self.env.flush_all()
 
-        self.order_id._credit_hold_guard_increase(change)
+        orders._credit_hold_guard_increase(change)
         return result[0]

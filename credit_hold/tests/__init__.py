@@ -6,3 +6,5 @@ from . import test_invoice_hold
 from . import test_concurrency
 from . import test_cron
 from . import test_workspace
+from . import test_cost_when_off
+from . import test_honest_evaluation

@@ -1,5 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command, fields
@@ -7,26 +8,31 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import Form, new_test_user
 
 
-def executed_sql(env, func):
-    """Run ``func`` and return the SQL statements it sent, as upper-case text."""
+def query_count(env, func):
+    """Run ``func`` and return how many queries it sent (Odoo's own counter,
+    the one ``assertQueryCount`` reads), pending writes included."""
     env.flush_all()
-    with patch.object(env.cr, "execute", wraps=env.cr.execute) as execute:
-        func()
-        env.flush_all()
-    statements = [getattr(call.args[0], "code", call.args[0]) for call in execute.call_args_list]
-    return [str(statement).lstrip().upper() for statement in statements]
+    before = env.cr.sql_log_count
+    func()
+    env.flush_all()
+    return env.cr.sql_log_count - before
 
 
-def writes_to(table, statements):
-    """The UPDATE/INSERT/DELETE statements on ``table`` among ``statements``."""
-    return [
-        s
-        for s in statements
-        if s.startswith(("UPDATE", "INSERT", "DELETE"))
-        and f'"{table.upper()}"' in s
-        or s.startswith(("UPDATE", "INSERT", "DELETE"))
-        and f" {table.upper()} " in s
-    ]
+@contextmanager
+def hold_writes(env):
+    """Record the ORM writes of the hold on customers: yields a list that
+    receives the ids written with ``on_hold`` in their values."""
+    partner_class = type(env["res.partner"])
+    original = partner_class.write
+    written = []
+
+    def spy(records, vals):
+        if "on_hold" in vals or "credit_hold_reason_codes" in vals:
+            written.extend(records.ids)
+        return original(records, vals)
+
+    with patch.object(partner_class, "write", autospec=True, side_effect=spy):
+        yield written
 
 
 class CreditHoldCommon(AccountTestInvoicingCommon):

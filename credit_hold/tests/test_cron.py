@@ -5,11 +5,10 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.credit_hold.models.res_partner import CRON_LOCK_KEY, EVALUATION_STATE_PARAM, ResPartner
-from odoo.sql_db import db_connect
-from odoo.tests import get_db_name, tagged
+from odoo.addons.credit_hold.models.res_partner_evaluation import ResPartner
+from odoo.tests import tagged
 
-from .common import CreditHoldCommon, executed_sql, writes_to
+from .common import CreditHoldCommon, hold_writes
 
 
 @tagged("post_install", "-at_install")
@@ -43,15 +42,24 @@ class TestCron(CreditHoldCommon):
             if not self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=batch_size):
                 return calls
 
-    def _updates(self, func):
-        return writes_to("res_partner", executed_sql(self.env, func))
+    def _history(self, partners=None):
+        return self.env["credit.hold.history"].search([("partner_id", "in", (partners or self.late).ids)])
 
     @freeze_time("2026-02-01")
     def test_overdue_customers_put_on_hold_by_the_nightly_run(self):
         self.assertFalse(any(self.late.mapped("on_hold")))
         self._run_cron()
         self.assertTrue(all(self.late.mapped("on_hold")))
+        self.assertEqual(set(self.late.mapped("credit_hold_reason_codes")), {"overdue"})
         self.assertEqual(set(self.late.mapped("credit_hold_reason")), {"Overdue invoices"})
+        # each change is in the credit history, none in the chatter (no tracking, no note)
+        history = self._history()
+        self.assertEqual(len(history), 4)
+        self.assertEqual(set(history.mapped("origin")), {"nightly"})
+        self.assertEqual(set(history.mapped("reason_codes")), {"overdue"})
+        for partner in self.late:
+            self.assertFalse(partner.message_ids.filtered(lambda m: "credit hold" in (m.body or "").lower()))
+            self.assertFalse(partner.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "on_hold"))
 
     @freeze_time("2026-02-01")
     def test_only_enabled_companies(self):
@@ -67,25 +75,54 @@ class TestCron(CreditHoldCommon):
     def test_batches_and_resume_after_a_failure(self):
         # batch 1 (2 customers) goes through and is kept ...
         remaining = self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2)
-        self.assertTrue(remaining)
+        self.assertEqual(remaining, 2)
         self.assertEqual(self.late.mapped("on_hold"), [True, True, False, False])
-        state = self.env["ir.config_parameter"].get_param(EVALUATION_STATE_PARAM)
         # ... batch 2 crashes mid-run: the cron runner rolls back that call only
         with self.assertRaises(RuntimeError), self.env.cr.savepoint():
             with patch.object(ResPartner, "_credit_hold_on_transition", side_effect=RuntimeError("boom")):
                 self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2)
         self.env.invalidate_all()
         self.assertEqual(self.late.mapped("on_hold"), [True, True, False, False])
-        self.assertEqual(self.env["ir.config_parameter"].get_param(EVALUATION_STATE_PARAM), state)
+        self.assertEqual(self.env["credit.hold.queue"].search_count([]), 2)
         # the next run continues where the pass stopped and completes it
-        self._run_cron(batch_size=2)
+        self.assertEqual(self._run_cron(batch_size=2), 1)
         self.assertTrue(all(self.late.mapped("on_hold")))
-        self.assertFalse(self.env["ir.config_parameter"].get_param(EVALUATION_STATE_PARAM))
+        self.assertFalse(self.env["credit.hold.queue"].search_count([]))
+
+    def test_a_pass_left_over_from_an_earlier_day_is_gathered_again(self):
+        # a pass cut short on 5 January, when nothing was due yet ...
+        with freeze_time("2026-01-05"):
+            self.assertEqual(self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2), 2)
+        self.assertFalse(any(self.late.mapped("on_hold")))
+        # ... is not finished a month later with its stale figures: all are gathered again
+        with freeze_time("2026-02-01"):
+            self._run_cron(batch_size=2)
+        self.assertTrue(all(self.late.mapped("on_hold")))
 
     @freeze_time("2026-02-01")
     def test_a_run_right_after_a_run_writes_nothing(self):
-        self.assertTrue(self._updates(self._run_cron))
-        self.assertEqual(self._updates(self._run_cron), [])
+        with hold_writes(self.env) as written:
+            self._run_cron()
+        self.assertEqual(sorted(set(written) & set(self.late.ids)), self.late.ids)
+        with hold_writes(self.env) as written:
+            self._run_cron()
+        self.assertEqual(written, [])
+        self.assertEqual(len(self._history()), 4)
+
+    @freeze_time("2026-02-01")
+    def test_holds_are_written_by_the_orm_in_one_write_per_group(self):
+        self.company.credit_hold_enabled = False
+        self.late[:2].write({"credit_limit": 50.0})  # over limit and overdue: another group
+        self.company.credit_hold_enabled = True
+        partner_class = type(self.env["res.partner"])
+        with patch.object(partner_class, "write", autospec=True, side_effect=partner_class.write) as write:
+            self._run_cron()
+        hold_calls = [call for call in write.call_args_list if "on_hold" in call.args[1]]
+        self.assertEqual(len(hold_calls), 2)
+        self.assertEqual(
+            sorted((len(call.args[0]), call.args[1]["credit_hold_reason_codes"]) for call in hold_calls),
+            [(2, "over_limit,overdue"), (2, "overdue")],
+        )
 
     @freeze_time("2026-02-01")
     def test_transitions_release_held_documents_exactly_once(self):
@@ -115,46 +152,6 @@ class TestCron(CreditHoldCommon):
         self._run_cron()
         self._run_cron()
         self.assertEqual(self.env["mail.mail"].search_count([("recipient_ids", "in", treasurer.ids)]) - mails, 4)
-        for partner in self.late:
-            logged = partner.message_ids.filtered(lambda m: "Put on credit hold" in (m.body or ""))
-            self.assertEqual(len(logged), 1)
-            self.assertIn("Overdue invoices", logged.body)
-
-    def test_nothing_listens_by_default(self):
-        # res.users mirrors on_hold (not stored): not a reason for the ORM write
-        self.assertTrue(self.env["res.partner"]._credit_hold_dependents())
-        self.assertFalse(self.env["res.partner"]._credit_hold_write_listeners())
-
-    @freeze_time("2026-02-01")
-    def test_one_update_stores_what_the_orm_stores(self):
-        def stored():
-            self.env.flush_all()
-            self.env.cr.execute(
-                "SELECT on_hold, credit_hold_reason FROM res_partner WHERE id = ANY(%s) ORDER BY id", [self.late.ids]
-            )
-            return self.env.cr.fetchall()
-
-        with patch.object(ResPartner, "_credit_hold_write_listeners", return_value=True):
-            self._run_cron()  # through the ORM
-        through_orm = stored()
-        self.assertTrue(all(self.late.mapped("on_hold")))
-        self.late.sudo().write({"on_hold": False, "credit_hold_reason": False})
-        original_write = ResPartner.write
-        with patch.object(ResPartner, "write", autospec=True, side_effect=original_write) as write:
-            self._run_cron()  # nothing listens: one UPDATE, no ORM write of the hold
-        self.assertFalse([call for call in write.call_args_list if "on_hold" in call.args[1]])
-        self.assertEqual(stored(), through_orm)
-        self.env.invalidate_all()
-        self.assertTrue(all(self.late.mapped("on_hold")))
-        # and taking the hold off stores the same as the ORM too
-        self.company.credit_hold_grace_days = 100
-        self._run_cron()
-        off_fast = stored()
-        self.assertFalse(any(self.late.mapped("on_hold")))
-        self.late.sudo().write({"on_hold": True, "credit_hold_reason": "x"})
-        with patch.object(ResPartner, "_credit_hold_write_listeners", return_value=True):
-            self._run_cron()
-        self.assertEqual(off_fast, stored())
 
     @freeze_time("2026-02-01")
     def test_customer_deleted_during_the_pass(self):
@@ -167,13 +164,23 @@ class TestCron(CreditHoldCommon):
         self.assertFalse(self.env["credit.hold.queue"].search_count([]))
 
     @freeze_time("2026-02-01")
-    def test_concurrent_run_is_skipped(self):
-        # another worker holds the pass lock (a real second connection)
-        with db_connect(get_db_name()).cursor() as other:
-            other.execute("SELECT pg_advisory_xact_lock(%s)", [CRON_LOCK_KEY])
-            self.assertEqual(self.env["res.partner"]._cron_evaluate_credit_hold(), 0)
-            self.assertFalse(any(self.late.mapped("on_hold")))
-            other.rollback()
-        # once it is done, the pass runs
+    def test_a_payment_during_the_pass_is_not_undone_by_it(self):
+        self.env["res.partner"]._cron_evaluate_credit_hold(batch_size=2)
+        # the last customer pays before its batch: evaluated at once, and out of the queue
+        invoice = self.env["account.move"].search([("partner_id", "=", self.late[3].id)])
+        self._register_payment(invoice)
+        self.assertFalse(self.late[3].on_hold)
+        self._run_cron(batch_size=2)
+        self.assertFalse(self.late[3].on_hold)
+        self.assertTrue(self.late[2].on_hold)
+
+    @freeze_time("2026-02-01")
+    def test_no_change_in_french_writes_nothing(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
         self._run_cron()
-        self.assertTrue(all(self.late.mapped("on_hold")))
+        with hold_writes(self.env) as written:
+            self.env["res.partner"].with_context(lang="fr_FR")._cron_evaluate_credit_hold()
+            self.late.with_context(lang="fr_FR").with_user(self.controller).action_evaluate_credit_hold()
+        self.assertEqual(written, [])
+        # the codes are the same whatever the language; the words follow the reader
+        self.assertEqual(set(self.late.with_context(lang="fr_FR").mapped("credit_hold_reason_codes")), {"overdue"})

@@ -29,7 +29,7 @@ class TestPartnerAccess(CreditHoldCommon):
             with self.assertRaises(AccessError):
                 self.customer.with_user(user).write({"on_hold": True})
             with self.assertRaises(AccessError):
-                self.customer.with_user(user).write({"credit_hold_reason": "because"})
+                self.customer.with_user(user).write({"credit_hold_reason_codes": "because"})
 
     def test_salesman_sees_badge_reason_and_figures(self):
         self._invoice(self.customer, 1000.0)
@@ -41,10 +41,12 @@ class TestPartnerAccess(CreditHoldCommon):
         self.assertEqual(customer.credit_effective_limit, 1000.0)
         self.assertEqual(customer.search_count([("on_hold", "=", True), ("id", "=", self.customer.id)]), 1)
 
-    def test_salesman_can_create_customers_and_evaluate(self):
+    def test_salesman_can_create_customers_but_only_a_controller_evaluates(self):
         partner = self.env["res.partner"].with_user(self.salesman).create({"name": "New Co", "is_company": True})
         self.assertEqual(partner.on_hold_type, "automatic")
-        partner.action_evaluate_credit_hold()
+        with self.assertRaises(AccessError):
+            partner.action_evaluate_credit_hold()
+        partner.with_user(self.controller).action_evaluate_credit_hold()
         self.assertFalse(partner.on_hold)
 
     def test_controller_changes_hold_type_and_threshold(self):

@@ -252,8 +252,14 @@ class TestPartnerCredit(CreditHoldCommon):
         self.env.cr.precommit.clear()
         self._invoice(customer, 10.0, post=False).with_env(tracked_env).action_post()
         self.env.cr.flush()  # tracking messages are written at commit time
-        values = customer.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "credit_hold_reason")
-        self.assertEqual(values.mapped("new_value_char"), ["Over credit limit"])
+        values = customer.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "on_hold")
+        self.assertEqual(values.mapped("new_value_integer"), [1])
+        notes = customer.message_ids.filtered(lambda m: "Put on credit hold" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Over credit limit", notes.body)
+        history = self.env["credit.hold.history"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(history.mapped("reason_codes"), ["over_limit"])
+        self.assertEqual(history.origin, "event")
 
     def test_form_shows_the_credit_section(self):
         self._invoice(self.customer, 1000.0)

@@ -41,7 +41,7 @@ class TestSaleHold(CreditHoldCommon):
         order = self._order(self.customer, 1.0)
         order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.credit_status, "held")
-        self.assertEqual(order.credit_held_reason, "Customer put on hold by a credit controller")
+        self.assertEqual(order.credit_held_reason, "Put on hold by a credit controller")
 
     def test_exposure_counts_other_confirmed_orders(self):
         self._order(self.customer, 600.0, confirm=True)

@@ -1,0 +1,195 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..decision import overdue_cutoff
+
+
+class CreditHoldFigures(models.AbstractModel):
+    """The customers' credit figures, in set-based SQL: the one place.
+
+    Every figure is read for a whole batch of commercial partners at once
+    (never a query per customer or per invoice), in a company and all its
+    branches (a branch shares the credit of its root company, as Odoo's own
+    ``credit`` does), in the root company's currency:
+
+    - balance (rule R3): the residual of posted, unreconciled receivable lines;
+    - overdue (R7, R19): the part of it past due date + grace days, and the
+      number of documents concerned;
+    - not invoiced (R4): Odoo's ``amount_to_invoice`` of confirmed orders
+      (posted invoices only), less the down payments already invoiced.
+
+    :meth:`_receivable_lines_sql` is the one definition of an overdue line:
+    the aggregate and the customer's "Overdue" button both read it.
+    """
+
+    _name = "credit.hold.figures"
+    _description = "Credit Hold Figures"
+
+    @api.model
+    def _flush(self):
+        for model, names in (
+            (
+                "account.move.line",
+                ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id", "company_id"],
+            ),
+            ("sale.order.line", ["price_total", "product_uom_qty", "qty_delivered", "display_type", "is_downpayment"]),
+            ("sale.order", ["state", "currency_rate", "partner_invoice_id", "company_id"]),
+            ("res.partner", ["commercial_partner_id"]),
+        ):
+            self.env[model].flush_model(names)
+
+    @api.model
+    def _receivable_lines_sql(self, companies, today, grace_days, overrides, line_filter):
+        """Open receivable lines, one row each: line id, partner id, move id,
+        residual, and whether the line is overdue.
+
+        :param companies: the root company and its branches
+        :param int grace_days: the company's grace days
+        :param dict overrides: {commercial partner id: grace days} of the
+            customers with grace days of their own
+        :param SQL line_filter: restricts ``aml`` (``SQL("true")``: everyone)
+        """
+        cutoff = overdue_cutoff(today, grace_days)
+        return SQL(
+            """
+            WITH own_grace AS (
+                SELECT c.id AS partner_id, g.days
+                  FROM unnest(%(gids)s::int[], %(gdays)s::int[]) AS g(commercial_id, days)
+                  JOIN res_partner c ON c.commercial_partner_id = g.commercial_id
+            )
+            SELECT aml.id, aml.partner_id, aml.move_id, aml.amount_residual,
+                   aml.amount_residual > 0
+                   AND aml.date_maturity < COALESCE(%(today)s::date - g.days, %(cutoff)s::date) AS is_overdue
+              FROM account_move_line aml
+         LEFT JOIN own_grace g ON g.partner_id = aml.partner_id
+             WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account WHERE account_type = 'asset_receivable'))
+               -- the condition of Odoo's partial index on open receivable lines
+               AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+               AND aml.parent_state = 'posted'
+               AND aml.company_id = ANY(%(companies)s)
+               AND aml.partner_id IS NOT NULL
+               AND %(line_filter)s
+            """,
+            gids=list(overrides),
+            gdays=list(overrides.values()),
+            today=today,
+            cutoff=cutoff,
+            companies=companies.ids,
+            line_filter=line_filter,
+        )
+
+    @api.model
+    def _receivables_sql(self, companies, today, grace_days, overrides, line_filter):
+        """Balance, overdue amount and overdue document count per commercial
+        partner. Lines are aggregated by their own partner first (the shape of
+        a bare aggregate over Odoo's index), then mapped to their commercial
+        partner."""
+        return SQL(
+            """
+            WITH lines AS (%(lines)s),
+            by_partner AS (
+                SELECT partner_id, SUM(amount_residual) AS balance,
+                       SUM(amount_residual) FILTER (WHERE is_overdue) AS overdue_amount,
+                       COUNT(DISTINCT move_id) FILTER (WHERE is_overdue) AS overdue_count
+                  FROM lines
+              GROUP BY partner_id
+            )
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(b.balance)::float8 AS balance,
+                   COALESCE(SUM(b.overdue_amount), 0)::float8 AS overdue_amount,
+                   COALESCE(SUM(b.overdue_count), 0)::int AS overdue_count
+              FROM by_partner b
+              JOIN res_partner p ON p.id = b.partner_id
+          GROUP BY p.commercial_partner_id
+            """,
+            lines=self._receivable_lines_sql(companies, today, grace_days, overrides, line_filter),
+        )
+
+    @api.model
+    def _uninvoiced_sql(self, companies, order_filter):
+        """Confirmed sales not yet invoiced per commercial partner, in company
+        currency: Odoo's ``amount_to_invoice`` of each line (its total, taxes
+        included, pro rata of the quantity ordered -- or delivered, for
+        products invoiced on delivery -- not yet on a posted invoice),
+        converted at the order's rate. A down payment already invoiced is
+        deducted until the final invoice deducts it: the order is then owed
+        once, not 130 % of it.
+
+        :param SQL order_filter: restricts ``so`` (``SQL("true")``: everyone)
+        Columns: partner id, amount.
+        """
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(CASE WHEN sol.is_downpayment THEN -COALESCE(inv.amount, 0)
+                            ELSE sol.price_total / sol.product_uom_qty
+                                 * (CASE WHEN pt.invoice_policy = 'delivery' THEN sol.qty_delivered
+                                         ELSE sol.product_uom_qty END
+                                    - COALESCE(inv.qty, 0))
+                       END / COALESCE(NULLIF(so.currency_rate, 0), 1))::float8 AS uninvoiced
+              FROM sale_order so
+              JOIN sale_order_line sol ON sol.order_id = so.id
+              JOIN res_partner p ON p.id = so.partner_invoice_id
+         LEFT JOIN product_product pp ON pp.id = sol.product_id
+         LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN uom_uom line_uom ON line_uom.id = sol.product_uom
+         LEFT JOIN LATERAL (
+                SELECT SUM(aml.quantity * COALESCE(line_uom.factor / NULLIF(inv_uom.factor, 0), 1)
+                           * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS qty,
+                       SUM(aml.price_total * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS amount
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move am ON am.id = aml.move_id
+             LEFT JOIN uom_uom inv_uom ON inv_uom.id = aml.product_uom_id
+                 WHERE rel.order_line_id = sol.id
+                   AND am.state = 'posted'
+             ) inv ON true
+             WHERE so.company_id = ANY(%(companies)s)
+               AND so.state = 'sale'
+               AND sol.display_type IS NULL
+               AND (sol.product_uom_qty <> 0 OR sol.is_downpayment)
+               AND %(order_filter)s
+          GROUP BY p.commercial_partner_id
+            """,
+            companies=companies.ids,
+            order_filter=order_filter,
+        )
+
+    @api.model
+    def _gather(self, company, partners, today, grace_days, overrides):
+        """Figures of these commercial partners in ``company`` (a root
+        company) and its branches: two queries for the whole batch.
+
+        :return: {partner_id: (balance, overdue_amount, overdue_count, uninvoiced)}
+        """
+        self._flush()
+        companies = company._credit_hold_family()
+        # these partners and their contacts, as an array the planner turns into index lookups
+        members = SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))", partners.ids)
+        receivables = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                self._receivables_sql(companies, today, grace_days, overrides, SQL("aml.partner_id = ANY(%s)", members))
+            )
+        }
+        uninvoiced = dict(
+            self.env.execute_query(self._uninvoiced_sql(companies, SQL("so.partner_invoice_id = ANY(%s)", members)))
+        )
+        return {
+            pid: (*receivables.get(pid, (0.0, 0.0, 0)), uninvoiced.get(pid, 0.0))
+            for pid in set(receivables) | set(uninvoiced)
+        }
+
+    @api.model
+    def _overdue_move_ids(self, company, partner, today, grace_days, overrides):
+        """The journal entries whose receivable lines count as overdue for
+        ``partner`` (a commercial partner) in ``company``: what R7 counted."""
+        self._flush()
+        members = SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = %s)", partner.id)
+        lines = self._receivable_lines_sql(
+            company._credit_hold_family(), today, grace_days, overrides, SQL("aml.partner_id = ANY(%s)", members)
+        )
+        rows = self.env.execute_query(SQL("SELECT DISTINCT l.move_id FROM (%s) l WHERE l.is_overdue", lines))
+        return [row[0] for row in rows]

@@ -1,0 +1,78 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import ExitStack
+from unittest.mock import patch
+
+from odoo.addons.credit_hold.models.account_move import AccountMove
+from odoo.addons.credit_hold.models.credit_hold_mixin import CreditHoldMixin
+from odoo.addons.credit_hold.models.sale_order_line import SaleOrderLine
+from odoo.api import Environment
+from odoo.tests import tagged
+
+from .common import CreditHoldCommon, query_count
+
+
+def without_addon(*overrides):
+    """Patch the addon's overrides of these methods into plain calls of
+    Odoo's own: what the same operation costs without credit_hold."""
+    stack = ExitStack()
+    for cls, name in overrides:
+
+        def passthrough(records, *args, _cls=cls, _name=name, **kwargs):
+            return getattr(super(_cls, records), _name)(*args, **kwargs)
+
+        stack.enter_context(patch.object(cls, name, passthrough))
+    return stack
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestNothingSpentWhenOff(CreditHoldCommon):
+    """With a company's credit hold switched off, posting and saving cost
+    exactly what they cost without the addon (measured in the same test)."""
+
+    def setUp(self):
+        super().setUp()
+        self.company.credit_hold_enabled = False
+
+    def _draft_invoice(self):
+        return self._invoice(self.customer, 100.0, post=False)
+
+    def test_posting_an_invoice_costs_nothing_more(self):
+        def post(invoice):
+            self.env.invalidate_all()
+            return query_count(self.env, invoice.action_post)
+
+        # warm Odoo's caches (sequences, accounts) both ways
+        post(self._draft_invoice())
+        with without_addon((AccountMove, "_post"), (AccountMove, "action_post"), (CreditHoldMixin, "write")):
+            post(self._draft_invoice())
+        counts = {}
+        for label in ("addon", "baseline", "addon again", "baseline again"):
+            invoice = self._draft_invoice()
+            if label.startswith("baseline"):
+                with without_addon((AccountMove, "_post"), (AccountMove, "action_post"), (CreditHoldMixin, "write")):
+                    counts[label] = post(invoice)
+            else:
+                counts[label] = post(invoice)
+            self.assertEqual(invoice.state, "posted")
+        self.assertEqual(counts["addon again"], counts["baseline again"], counts)
+        self.assertEqual(counts["addon"], counts["baseline"], counts)
+
+    def test_saving_an_order_line_costs_nothing_more(self):
+        order = self._order(self.customer, 100.0, confirm=True)
+        line = order.order_line
+        line.write({"price_unit": 101.0})  # warm
+        self.env.invalidate_all()
+        with without_addon((SaleOrderLine, "write")):
+            baseline = query_count(self.env, lambda: line.write({"price_unit": 102.0}))
+        self.env.invalidate_all()
+        with_addon = query_count(self.env, lambda: line.write({"price_unit": 103.0}))
+        self.assertEqual(with_addon, baseline)
+
+    def test_no_flush_all_when_saving_an_order_line(self):
+        order = self._order(self.customer, 100.0, confirm=True)
+        for enabled in (False, True):
+            self.company.credit_hold_enabled = enabled
+            with patch.object(Environment, "flush_all", autospec=True, side_effect=Environment.flush_all) as flush:
+                order.order_line.write({"price_unit": 90.0 + enabled})
+            self.assertEqual(flush.call_count, 0, f"flush_all called with credit hold {enabled}")
