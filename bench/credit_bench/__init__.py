@@ -20,7 +20,8 @@ the Odoo ORM:
 (e) the peers on the same customers: Odoo's ``credit`` / ``credit_to_invoice``
     and OCA's ``risk_total`` / ``risk_exception`` read, and OCA's risk
     exception search;
-(f) last, the pass after the receivables of 1 % of the customers changed.
+(f) the pass after the receivables of 1 % of the customers changed (right
+    after (b); the change is put back after it).
 
 Layout (bench/credit_bench/):
 
