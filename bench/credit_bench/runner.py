@@ -144,7 +144,9 @@ def run(args, devtool):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=PACKAGE_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="bench/bench.py", description=PACKAGE_DOC, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", choices=sorted(SIZES), default=os.environ.get("SIZE") or "small")
     parser.add_argument("--customers", type=int, help="override the size's number of customers")
     parser.add_argument("--invoices", type=int, help="override the size's number of invoices")
