@@ -25,10 +25,10 @@ lint:
 odoo-info:
 	@$(PYTHON) tools/devtool.py odoo-info
 
-## make bench [SIZE=large]: credit_hold vs the SQL floor, Odoo's and OCA's credit figures (see bench/README.md)
+## make bench [SIZE=large] [DB=name]: credit_hold vs the SQL floor, Odoo's and OCA's credit figures (see bench/README.md)
 SIZE ?= small
 bench:
-	@$(PYTHON) bench/bench.py --size $(SIZE)
+	@$(PYTHON) bench/bench.py --size $(SIZE) $(if $(DB),--db $(DB))
 
 ## make screenshots: refresh docs/*.png from the running demo (needs Debian's chromium + chromium-driver)
 screenshots:
