@@ -1,4 +1,4 @@
-"""Seed scenarios and boundaries of the credit-hold decision (no Odoo)."""
+"""Rules R5-R9 of docs/rules.md and their boundaries (no Odoo)."""
 
 from datetime import date
 
@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 ON = d.Policy(enabled=True, over_limit=True, overdue=True)
 
-# Zumzum's truth table (seed 003), row by row as published:
+# The truth table of R8 (docs/rules.md), row by row:
 # (over-limit setting, overdue setting, balance over limit, invoice overdue, on hold)
 ZUMZUM_TABLE = [
     (False, False, False, False, False),
@@ -61,8 +61,8 @@ def test_reasons_are_all_recorded_in_order():
     assert result.overdue_count == 2
 
 
-class TestFixablyThreshold:
-    """Seed 002: credit amount 5000, threshold 90 % and 120 %."""
+class TestThreshold:
+    """R5: a limit of 5000 with a threshold of 90 % and of 120 %."""
 
     def test_90_percent_limits_at_4500(self):
         figures = d.Figures(credit_limit=5000.0, threshold=90.0, total_balance=4500.0)

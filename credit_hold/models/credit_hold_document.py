@@ -10,7 +10,7 @@ DOCUMENT_TYPES = [("order", "Sales Order"), ("invoice", "Customer Invoice")]
 
 class CreditHoldDocument(models.Model):
     """Every held or released document, orders and invoices in one list:
-    the credit controller's daily screen (Clever Credit's Credit Held List)."""
+    the credit controller's daily screen."""
 
     _name = "credit.hold.document"
     _description = "Credit-Held Document"

@@ -302,6 +302,15 @@ class ResPartner(models.Model):
             commercial._credit_hold_evaluate(company, origin="person")
         return res
 
+    def _fields_sync(self, values):
+        # The hold is neither a commercial nor an address field, yet Odoo's
+        # sync walks every contact of every customer written (an empty write
+        # per contact). The evaluation writes the contacts itself, in one
+        # write per group.
+        if values and values.keys() <= set(SYSTEM_FIELDS):
+            return None
+        return super()._fields_sync(values)
+
     def _credit_hold_check_access(self, vals):
         """Server-side guard: views only mirror it (R15)."""
         if self.env.su:

@@ -32,7 +32,7 @@ class TestInvoiceHold(CreditHoldCommon):
     def test_invoice_of_customer_not_on_hold_is_posted(self):
         invoice = self._invoice(self.customer, 900.0)
         self.assertEqual(invoice.state, "posted")
-        # this one takes the customer over its limit, but it was not on hold: posted (Work 365)
+        # this one takes the customer over its limit, but it was not on hold: posted (R10: invoicing goes on)
         invoice = self._invoice(self.customer, 500.0)
         self.assertEqual(invoice.state, "posted")
         self.assertTrue(self.customer.on_hold)
