@@ -1,8 +1,12 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
+from odoo.exceptions import UserError
 
 HELD_MOVE_TYPES = ("out_invoice", "out_receipt")
+# customer invoices posted through _post in this transaction (cleared on
+# commit and rollback)
+POSTING_KEY = "credit_hold.posting_moves"
 
 
 class AccountMove(models.Model):
@@ -50,7 +54,13 @@ class AccountMove(models.Model):
 
     def _credit_hold_carry_through(self):
         # already checked (released or re-checked): post without a second check
+        self.env.cr.precommit.data.setdefault(POSTING_KEY, set()).update(self.ids)
         return super()._post(soft=False)  # pylint: disable=super-method-mismatch
+
+    def _credit_hold_carriable(self):
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
+            return self.browse()  # posting is an accountant's (Odoo checks it in _post)
+        return super()._credit_hold_carriable()
 
     def _credit_hold_can_rehold(self):
         self.ensure_one()
@@ -92,10 +102,31 @@ class AccountMove(models.Model):
             return super()._post(soft=soft)
         held, _results = enabled._credit_hold_stop_held()
         to_post = self - held
+        self.env.cr.precommit.data.setdefault(POSTING_KEY, set()).update(to_post.ids)
         posted = super(AccountMove, to_post)._post(soft=soft) if to_post else self.browse()
         # Posting changes the balance (invoices, credit notes, payments): R3.
         self.env["res.partner"]._credit_hold_evaluate_moves(posted & enabled)
         return posted
+
+    def write(self, vals):
+        if vals.get("state") == "posted":
+            # a customer invoice is posted by _post, where it is checked (R15):
+            # not by writing its state
+            posting = self.env.cr.precommit.data.get(POSTING_KEY, set())
+            direct = self.filtered(
+                lambda m: m.state != "posted"
+                and m.id not in posting
+                and m.move_type in HELD_MOVE_TYPES
+                and m.company_id._credit_hold_is_on()
+            )
+            if direct:
+                raise UserError(
+                    self.env._(
+                        "%(moves)s: a customer invoice is posted with the Confirm button, not by writing its state.",
+                        moves=", ".join(direct.mapped("display_name")),
+                    )
+                )
+        return super().write(vals)
 
     def action_post(self):
         result = super().action_post()

@@ -141,6 +141,10 @@ class CreditHoldMixin(models.AbstractModel):
         """Held documents of these customers in ``company`` and its branches."""
         raise NotImplementedError
 
+    def _credit_hold_carriable(self):
+        """Those of these documents the current user may carry through."""
+        return self._filtered_access("write")
+
     # ------------------------------------------------------------------
     # Computes, CRUD
     # ------------------------------------------------------------------
@@ -313,22 +317,39 @@ class CreditHoldMixin(models.AbstractModel):
         if not candidates:
             return self.browse(), {}
         candidates._credit_hold_lock_partners()
+        candidates._credit_hold_first_document()
         results = candidates._credit_hold_customer_results()
         reasons = candidates._credit_hold_get_hold_reasons(results)
         held = candidates.filtered(lambda d: reasons.get(d.id))
         held._credit_hold_mark_held(reasons)
         return held, results
 
+    def _credit_hold_first_document(self):
+        """R14: a partner whose first document this is (not a customer yet,
+        e.g. created from Contacts) becomes a customer now, and so gets the
+        new-customer hold where the company asks for it."""
+        roots = self.company_id.root_id.filtered(lambda c: c.credit_hold_new_customers)
+        if not roots:
+            return
+        docs = self.filtered(lambda d: d.company_id._credit_hold_root() in roots)
+        partners = self.env["res.partner"].browse({d._credit_hold_partner().id for d in docs}).sudo()
+        partners.filtered(lambda p: not p.customer_rank)._increase_rank("customer_rank")
+
     def _credit_hold_mark_held(self, reasons):
         now = fields.Datetime.now()
         for doc in self:
             entries = reasons[doc.id]
-            if doc.credit_status == "held" and doc.credit_held_reasons == entries:
-                continue  # already held for the same reasons: nothing new to say
+            codes = codes_to_text(entry["code"] for entry in entries)
+            if doc.credit_status == "held" and doc.credit_held_reason_codes == codes:
+                # already held for the same reasons: the figures are brought up
+                # to date, nothing new to say
+                if doc.credit_held_reasons != entries:
+                    doc.sudo().write({"credit_held_reasons": entries})
+                continue
             doc.sudo().write(
                 {
                     "credit_status": "held",
-                    "credit_held_reason_codes": codes_to_text(entry["code"] for entry in entries),
+                    "credit_held_reason_codes": codes,
                     "credit_held_reasons": entries,
                     "credit_held_date": doc.credit_held_date if doc.credit_status == "held" else now,
                     **RELEASE_CLEARED,
@@ -471,6 +492,9 @@ class CreditHoldMixin(models.AbstractModel):
             )
             doc._credit_hold_close_activities(self.env._("Released: %(reason)s", reason=reason))
         self._credit_hold_carry_through()
+        # what went through changes the customers' balance or exposure
+        for root, customers in results.items():
+            self.env["res.partner"].browse(customers)._credit_hold_evaluate(root, auto_release=False)
         return self
 
     def _credit_hold_release_applies(self):
@@ -585,6 +609,9 @@ class CreditHoldMixin(models.AbstractModel):
         one that Odoo refuses to confirm or post stays held with Odoo's error
         in its chatter, and nothing else is affected."""
         docs = self.filtered(lambda d: d.credit_status == "held")
+        # what the acting user could not confirm or post themselves is left to
+        # the scheduled pass (it runs with the rights to carry everything)
+        docs = docs._credit_hold_carriable()
         if not docs:
             return self.browse()
         docs._credit_hold_lock_partners()

@@ -1,6 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -31,3 +31,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.root_id.credit_hold_notify_partner_ids", readonly=False
     )
     credit_hold_new_customers = fields.Boolean(related="company_id.root_id.credit_hold_new_customers", readonly=False)
+    credit_hold_held_count = fields.Integer(
+        string="Documents on Hold",
+        compute="_compute_credit_hold_held_count",
+        help="Held documents stay held when credit hold is switched off: release them from the held list.",
+    )
+
+    @api.depends("company_id")
+    def _compute_credit_hold_held_count(self):
+        documents = self.env["credit.hold.document"].sudo()
+        for settings in self:
+            family = settings.company_id._credit_hold_family()
+            settings.credit_hold_held_count = documents.search_count(
+                [("company_id", "in", family.ids), ("credit_status", "=", "held")]
+            )

@@ -22,6 +22,11 @@ CONTROLLER_FIELDS = {
 }
 # Only the evaluation (running as superuser) writes these.
 SYSTEM_FIELDS = ("on_hold", "credit_hold_reason_codes", "credit_hold_awaiting_payment")
+# Odoo's own limit fields: while credit hold is on in a company, a credit
+# controller's too (Odoo lets every billing user change them).
+LIMIT_FIELDS = ("credit_limit", "use_partner_credit_limit")
+# Who may read the credit figures: as Odoo's own Total Receivable, plus sales.
+FIGURE_GROUPS = "account.group_account_invoice,account.group_account_readonly,sales_team.group_sale_salesman"
 # A customer's credit settings are shared by a company and its branches.
 SHARED_FIELDS = (*CONTROLLER_FIELDS, "credit_limit")
 # A change of any of these re-evaluates the customer at once.
@@ -125,22 +130,26 @@ class ResPartner(models.Model):
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         help="What the customer owes now: unpaid posted receivables in this company and its branches.",
+        groups=FIGURE_GROUPS,
     )
     credit_uninvoiced = fields.Monetary(
         string="Orders Not Invoiced",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
+        groups=FIGURE_GROUPS,
     )
     credit_exposure = fields.Monetary(
         string="Exposure",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         help="Total balance plus confirmed sales not yet invoiced.",
+        groups=FIGURE_GROUPS,
     )
     overdue_amount = fields.Monetary(
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         help="Unpaid amounts past their due date plus the grace days.",
+        groups=FIGURE_GROUPS,
     )
     credit_overdue_count = fields.Integer(
         string="Overdue Invoices",
@@ -151,11 +160,13 @@ class ResPartner(models.Model):
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         help="Credit limit x threshold / 100.",
+        groups=FIGURE_GROUPS,
     )
     credit_available = fields.Monetary(
         string="Available Credit",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
+        groups=FIGURE_GROUPS,
     )
     credit_has_limit = fields.Boolean(compute="_compute_credit_figures")
     credit_warning = fields.Boolean(
@@ -326,13 +337,30 @@ class ResPartner(models.Model):
             )
         if self.env.user.has_group(CONTROLLER_GROUP):
             return
-        for name, default in CONTROLLER_FIELDS.items():
+        guarded = dict(CONTROLLER_FIELDS)
+        if self.env.company._credit_hold_is_on():
+            guarded.update(credit_limit=0.0, use_partner_credit_limit=False)
+        if ("parent_id" in vals or "is_company" in vals) and self._credit_hold_any_on_hold():
+            moving = self.filtered(
+                lambda p: ("parent_id" in vals and (vals["parent_id"] or False) != p.parent_id.id)
+                or ("is_company" in vals and bool(vals["is_company"]) != p.is_company)
+            )
+            if moving._credit_hold_any_on_hold():
+                raise AccessError(
+                    self.env._(
+                        "%(partners)s belong to a customer on credit hold: only a Credit Controller can "
+                        "detach them from it or move them to another company.",
+                        partners=", ".join(moving.mapped("display_name")),
+                    )
+                )
+        for name, default in guarded.items():
             if name not in vals:
                 continue
             new = vals[name] or default
             # Saving a form sends unchanged values back: only a real change is refused.
             current = {
-                (rec[name].id if isinstance(rec[name], models.BaseModel) else rec[name]) or default for rec in self
+                (rec[name].id if isinstance(rec[name], models.BaseModel) else rec[name]) or default
+                for rec in self.sudo()
             }
             current = current or {default}
             if current != {new}:
@@ -342,6 +370,28 @@ class ResPartner(models.Model):
                         field=self._fields[name].string,
                     )
                 )
+
+    def _credit_hold_any_on_hold(self):
+        """Whether the commercial partner of any of these is on hold in a
+        company where credit hold is on (any company: a contact moved in one
+        company moves in all)."""
+        commercial = self.commercial_partner_id.sudo()
+        if not commercial:
+            return False
+        roots = self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True), ("parent_id", "=", False)])
+        return any(commercial.with_company(root).filtered("on_hold") for root in roots)
+
+    def _increase_rank(self, field, n=1):
+        # R14: a partner becomes a customer with its first invoice, whatever
+        # the way it was created (Contacts, import, another module)
+        new = self.browse()
+        if field == "customer_rank":
+            new = self.filtered(lambda p: p.commercial_partner_id == p and not p.customer_rank)
+        res = super()._increase_rank(field, n)
+        new = new.filtered("customer_rank")
+        if new:
+            new._credit_hold_hold_new_customers()
+        return res
 
     # ------------------------------------------------------------------
     # Actions

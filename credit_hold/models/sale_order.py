@@ -47,8 +47,16 @@ class SaleOrder(models.Model):
     def _credit_hold_exemption(self):
         if self._credit_hold_release_applies():
             return True
-        # R18: paid in full online, no credit is at risk
-        paid = sum(tx.amount for tx in self.sudo().transaction_ids if tx.state == "done")
+        # R18: paid in full online, no credit is at risk. Only what a live
+        # payment provider confirmed for this order alone, in its currency.
+        paid = sum(
+            tx.amount
+            for tx in self.sudo().transaction_ids
+            if tx.state == "done"
+            and tx.provider_id.state == "enabled"
+            and tx.currency_id == self.currency_id
+            and tx.sale_order_ids == self
+        )
         if self.amount_total > 0 and self.currency_id.compare_amounts(paid, self.amount_total) >= 0:
             return self.env._("Not credit-checked: the order is paid in full online.")
         return False
@@ -102,6 +110,11 @@ class SaleOrder(models.Model):
         their reason and the user gets a notification, not an exception that
         would roll the hold back.
         """
+        # Odoo's own refusals first: the user sees the real error, not a hold
+        for order in self:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
         held, results = self._credit_hold_stop_held()
         passing = self - held
         # orders checked here may be written state "sale" (see write)

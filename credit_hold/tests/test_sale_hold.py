@@ -258,7 +258,7 @@ class TestSaleHold(CreditHoldCommon):
             {
                 "name": "Dummy",
                 "code": "none",
-                "state": "test",
+                "state": "enabled",
                 "company_id": self.company.id,
                 "payment_method_ids": [Command.set(method.ids)],
             }
