@@ -4,11 +4,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: test run venv lint odoo-info clean-db bench screenshots
+.PHONY: test test-upgrade run venv lint odoo-info clean-db bench screenshots
 
 ## make test: static checks, engine tests, Odoo tests on a real server
 test:
 	@$(PYTHON) tools/devtool.py test
+
+## make test-upgrade [KEEP_DB=1]: an 18.0.1.0.0 database upgrades with -u credit_hold keeping every hold
+test-upgrade:
+	@$(PYTHON) tools/upgrade_check.py $(if $(KEEP_DB),--keep-db)
 
 ## make run: Odoo on http://127.0.0.1:8069 with credit_hold and demo data
 run:

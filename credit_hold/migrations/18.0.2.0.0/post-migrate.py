@@ -9,6 +9,12 @@ sentences. Those columns are left in place by the upgrade (the fields are now
 computed); this script reads them and stores the codes (and, on documents,
 the old sentence as the label of each reason, since its figures cannot be
 recovered). Every hold, held document and release is kept as it was.
+
+A nightly pass of 18.0.1.0.0 cut short leaves customers in
+``credit_hold_queue`` with figures of that release and no ``gathered_on``
+(now required): the queue is emptied, so that the column gets its NOT NULL
+constraint and the next pass gathers fresh figures, and the pass state that
+18.0.1.0.0 kept in a system parameter is removed (the queue is the state now).
 """
 
 import json
@@ -105,6 +111,15 @@ def _migrate_documents(env, table):
     _logger.info("credit_hold: reason codes stored for %s documents of %s", len(rows), table)
 
 
+def _reset_nightly_pass(env):
+    queue = env["credit.hold.queue"]
+    left = queue.search_count([])
+    queue._discard()
+    env["ir.config_parameter"].sudo().search([("key", "=", "credit_hold.evaluation_pass")]).unlink()
+    if left:
+        _logger.info("credit_hold: nightly pass of the previous release dropped (%s customers queued)", left)
+
+
 def migrate(cr, version):
     if not version:
         return
@@ -112,3 +127,4 @@ def migrate(cr, version):
     _migrate_customers(env)
     _migrate_documents(env, "sale_order")
     _migrate_documents(env, "account_move")
+    _reset_nightly_pass(env)
