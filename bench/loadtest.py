@@ -41,6 +41,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -84,6 +85,10 @@ def load_devtool():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# Odoo's request log line ends with: query count, SQL seconds, other seconds (retries and their waits included)
+REQUEST_LOG_RE = re.compile(r'"POST /xmlrpc/2/object HTTP/[\d.]+" 200 - (\d+) ([\d.]+) ([\d.]+)')
 
 
 def percentile(values, pct):
@@ -229,8 +234,7 @@ class OdooServer:
             f"--gevent-port={self.gevent_port}",
             f"--workers={workers}",
             "--max-cron-threads=0",
-            "--log-level=info",
-            "--log-handler=werkzeug:WARNING",
+            "--log-level=info",  # a werkzeug line per request: query count, SQL time, other time
         )
         self.proc = None
         self._log = None
@@ -483,12 +487,12 @@ class Setup:
     def set_credit_hold(self, enabled):
         self.rpc("res.company", "write", [self.company_id], {"credit_hold_enabled": enabled})
 
-    def phase_data(self, shape, orders):
+    def phase_data(self, shape, orders, a_limit=A_LIMIT):
         """Customers and quotations; returns the order ids in confirmation order."""
         self.counter += 1
         if shape == "a":
             customers = orders
-            limits = [A_LIMIT] * customers
+            limits = [a_limit] * customers
             quantities = [[1 + i % 3] for i in range(customers)]
         else:
             customers = max(1, orders // B_ORDERS_PER_CUSTOMER)
@@ -633,7 +637,7 @@ def check_orders(devtool, dbname, company_id, order_ids, credit_hold_on):
 def run_phase(ctx, setup, shape, round_no, on, orders):
     server, devtool, dbname = ctx["server"], ctx["devtool"], ctx["dbname"]
     label = f"{shape}{round_no} {'ON ' if on else 'OFF'}"
-    order_ids = setup.phase_data(shape, orders)
+    order_ids = setup.phase_data(shape, orders, ctx["a_limit"])
     setup.set_credit_hold(on)
     log_offset = server.log_size()
     before = CpuSnapshot(devtool, dbname, server.proc.pid)
@@ -642,6 +646,8 @@ def run_phase(ctx, setup, shape, round_no, on, orders):
     cpu = after.delta(before)
     server_log = server.log_since(log_offset)
     latencies = [r[1] for r in results]
+    served = [(int(q), float(sql), float(other)) for q, sql, other in REQUEST_LOG_RE.findall(server_log)]
+    server_times = [sql + other for _q, sql, other in served]
     errors = [r[2] for r in results if r[2]] + [f"order {oid}: not sent before the phase timeout" for oid in unsent]
     check = check_orders(devtool, dbname, setup.company_id, order_ids, on)
     done = len(results)
@@ -660,6 +666,15 @@ def run_phase(ctx, setup, shape, round_no, on, orders):
             "max": round(max(latencies) * 1000, 1) if latencies else None,
             "mean": round(statistics.mean(latencies) * 1000, 1) if latencies else None,
         },
+        # as Odoo logs them: time in the worker (queueing before it excluded), queries per request
+        "server_ms": {
+            "p50": round(percentile(server_times, 50) * 1000, 1) if served else None,
+            "p95": round(percentile(server_times, 95) * 1000, 1) if served else None,
+            "mean": round(statistics.mean(server_times) * 1000, 1) if served else None,
+            "sql_mean": round(statistics.mean(s[1] for s in served) * 1000, 1) if served else None,
+        },
+        "queries_per_request": round(statistics.mean(s[0] for s in served), 1) if served else None,
+        "requests_logged": len(served),
         "cpu_seconds": cpu,
         "other_load_cores": round(cpu["other"] / wall, 2) if wall else None,
         "cpu_ms_per_order": round(server_cpu / len(order_ids) * 1000, 2),
@@ -675,7 +690,9 @@ def run_phase(ctx, setup, shape, round_no, on, orders):
     }
     log(
         f"{label}: {phase['orders']} orders in {phase['seconds']:.1f} s, {phase['throughput']} orders/s, "
-        f"p50 {phase['latency_ms']['p50']} ms, p95 {phase['latency_ms']['p95']} ms, "
+        f"p50 {phase['latency_ms']['p50']} ms, p95 {phase['latency_ms']['p95']} ms "
+        f"(in the worker: {phase['server_ms']['p50']} / {phase['server_ms']['p95']} ms, "
+        f"{phase['queries_per_request']} queries), "
         f"CPU {phase['cpu_ms_per_order']} ms/order (odoo {phase['cpu_ms_per_order_odoo']}, "
         f"pg {phase['cpu_ms_per_order_pg']}), confirmed {phase['confirmed']}, held {phase['held']}, "
         f"lost {phase['lost']}, failed {phase['failed']}, retries {phase['retries']}, "
@@ -734,14 +751,15 @@ def report_lines(res):
         f"{res['config']['clients']} XML-RPC clients, {res['config']['orders']} orders a phase, "
         f"PostgreSQL {res['machine']['postgresql']}, credit_hold at {res['code']['commit']}.",
         "",
-        "| phase | orders | s | orders/s | p50 ms | p95 ms | CPU ms/order (odoo + pg) | confirmed | held | "
-        "retries | failed | lost | invariant | other load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| phase | orders | s | orders/s | p50 ms | p95 ms | in worker p50 / p95 ms | queries | "
+        "CPU ms/order (odoo + pg) | confirmed | held | retries | failed | lost | invariant | other load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for p in res["phases"]:
         lines.append(
             f"| {p['shape']}{p['round']} {p['credit_hold'].upper()} | {p['orders']} | {p['seconds']:.1f} | "
             f"{p['throughput']:.1f} | {p['latency_ms']['p50']} | {p['latency_ms']['p95']} | "
+            f"{p['server_ms']['p50']} / {p['server_ms']['p95']} | {p['queries_per_request']} | "
             f"{p['cpu_ms_per_order']:.1f} ({p['cpu_ms_per_order_odoo']:.1f} + {p['cpu_ms_per_order_pg']:.1f}) | "
             f"{p['confirmed']} | {p['held']} | {p['retries']} | {p['failed']} | {p['lost']} | "
             f"{'ok' if not p['violation_count'] else str(p['violation_count']) + ' violation(s)'} | "
@@ -823,6 +841,7 @@ def run(args, devtool, odoo):
             "uid": uid,
             "password": args.password,
             "clients": args.clients,
+            "a_limit": args.a_limit,
         }
         # warm-up, not measured: every worker loads the registry and its caches
         warmup = max(args.clients * 2, 6 * B_ORDERS_PER_CUSTOMER)
@@ -849,7 +868,7 @@ def run(args, devtool, odoo):
             "rounds": args.rounds,
             "shapes": args.shapes,
             "price": PRICE,
-            "shape_a_limit": A_LIMIT,
+            "shape_a_limit": args.a_limit,
             "shape_b_limit": B_LIMIT,
             "shape_b_orders_per_customer": B_ORDERS_PER_CUSTOMER,
         },
@@ -885,6 +904,12 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="Odoo --workers (default 4)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of ON, OFF per shape (default 2)")
     parser.add_argument("--shapes", default="ab", help="shapes to run: a, b or ab (default ab)")
+    parser.add_argument(
+        "--a-limit",
+        type=float,
+        default=A_LIMIT,
+        help=f"credit limit of shape (a)'s customers (default {A_LIMIT:g}: orders of 300 are held; 1000: none)",
+    )
     parser.add_argument("--db", default=DBNAME, help=f"database (default {DBNAME})")
     parser.add_argument("--password", default="admin", help="admin password to set and use (default admin)")
     parser.add_argument("--reuse-db", action="store_true", help="use the existing database as it is")
