@@ -937,7 +937,11 @@ def main():
         print(f"make loadtest: no Odoo 18.0 found: {why}.\nSee README.md, 'Prerequisites' (ODOO_HOME / ODOO_BIN).")
         return 2
     signal.signal(signal.SIGTERM, on_sigterm)
-    return run(args, devtool, odoo)
+    try:
+        return run(args, devtool, odoo)
+    except KeyboardInterrupt:
+        print("interrupted: the server was stopped, nothing was written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
