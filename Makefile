@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: test test-upgrade run venv lint odoo-info clean-db bench screenshots
+.PHONY: test test-upgrade run venv lint odoo-info clean-db bench loadtest screenshots
 
 ## make test: static checks, engine tests, Odoo tests on a real server
 test:
@@ -33,6 +33,12 @@ odoo-info:
 SIZE ?= small
 bench:
 	@$(PYTHON) bench/bench.py --size $(SIZE) $(if $(DB),--db $(DB))
+
+## make loadtest [LOADTEST_ARGS="--orders 300 --clients 16 --workers 4 --reuse-db"]: order confirmation
+## over XML-RPC under concurrency, credit hold on vs off (see bench/LOADTEST.md)
+LOADTEST_ARGS ?=
+loadtest:
+	@$(PYTHON) bench/loadtest.py $(LOADTEST_ARGS)
 
 ## make screenshots: refresh docs/*.png from the running demo (needs Debian's chromium + chromium-driver)
 screenshots:
