@@ -1,14 +1,18 @@
-# credit_hold developer commands. Odoo 18 is looked for in ODOO_HOME
-# (default /opt/odoo18: a source checkout in src/ and a virtualenv in venv/),
-# or ODOO_BIN / ODOO_PYTHON, or an 'odoo' command on the PATH: see README.
+# credit_hold developer commands: `make run` and `make test` need nothing but
+# PostgreSQL. The test tools go into .venv; Odoo 18 is looked for in ODOO_BIN /
+# ODOO_PYTHON, ODOO_HOME (default /opt/odoo18), an 'odoo' command on the PATH,
+# and else set up in .odoo/ (from ODOO_SRC_ARCHIVE or a shallow clone): see README.
 PYTHON ?= python3
 VENV ?= .venv
+# make test LAYERS=odoo K=test_release: only the Odoo tests matching K (pytest -k)
+LAYERS ?= static,engine,odoo,wheel
+K ?=
 
-.PHONY: test test-upgrade run venv lint odoo-info clean-db bench loadtest screenshots
+.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots
 
-## make test: static checks, engine tests, Odoo tests on a real server
+## make test: static checks, engine tests, Odoo tests (pytest-odoo), wheels
 test:
-	@$(PYTHON) tools/devtool.py test
+	@$(PYTHON) tools/devtool.py test --layers $(LAYERS) $(if $(K),-k "$(K)")
 
 ## make test-upgrade [KEEP_DB=1]: an 18.0.1.0.0 database upgrades with -u credit_hold keeping every hold
 test-upgrade:
@@ -18,13 +22,16 @@ test-upgrade:
 run:
 	@$(PYTHON) tools/devtool.py run
 
-## make venv: the test tools (ruff, pylint-odoo, pytest, ...) in .venv
+## make venv: the test tools (ruff, pylint-odoo, pytest, whool, ...) in .venv (make test does it when needed)
 venv:
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+	@$(PYTHON) tools/devtool.py venv
 
 lint:
 	@$(PYTHON) tools/devtool.py test --layers static
+
+## make readme: each addon's README.rst from its readme/*.md fragments
+readme:
+	@$(PYTHON) tools/gen_readme.py
 
 odoo-info:
 	@$(PYTHON) tools/devtool.py odoo-info

@@ -1,42 +1,79 @@
 #!/usr/bin/env python3
-"""Developer commands of credit_hold: ``test``, ``run`` and ``odoo-info``.
+"""Developer commands of credit_hold: ``test``, ``run``, ``venv`` and ``odoo-info``.
 
-Called by the Makefile (``make test``, ``make run``). It finds an Odoo 18 that
-is already installed on this machine; it never installs Odoo.
+Called by the Makefile (``make test``, ``make run``). Nothing has to be
+installed first but PostgreSQL: the test tools go into ``.venv`` and, when no
+Odoo 18 is found on this machine, an Odoo 18.0 is set up in ``.odoo/``.
 
 Where Odoo is looked for, first match wins:
 
 1. ``ODOO_BIN`` (path to ``odoo-bin``) and ``ODOO_PYTHON`` (its interpreter);
 2. ``ODOO_HOME`` (default ``/opt/odoo18``) holding a source checkout in
    ``src/`` (or directly) and a virtualenv in ``venv/``;
-3. an ``odoo`` command on the PATH (Debian/Ubuntu package ``odoo``).
+3. an ``odoo`` command on the PATH (Debian/Ubuntu package ``odoo``);
+4. the repository's own Odoo in ``.odoo/`` (git-ignored), set up on first use
+   from ``ODOO_SRC_ARCHIVE`` (an Odoo 18.0 source ``.tar.zst`` / ``.tar.gz``)
+   or else a shallow clone of Odoo's official 18.0 branch, with its own
+   virtualenv in ``.odoo/venv``.
+
+``CREDIT_HOLD_ODOO=local`` skips 1-3 (CI does this: it always takes the
+fresh-machine path). ``CI=true`` turns "no Odoo" into a failure.
 
 PostgreSQL: ``PGHOST`` (default 127.0.0.1), ``PGPORT`` (5432) and
 ``DB_USER`` (default: the current user; Odoo refuses ``postgres``).
 """
 
 import argparse
+import ast
 import getpass
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[1]
-ADDONS = ["credit_hold"]
 TEST_LOG_DIR = ROOT / ".test-logs"
-RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
+VENV = ROOT / ".venv"
+LOCAL_ODOO = ROOT / ".odoo"
+LOCAL_STAMP = LOCAL_ODOO / "READY"
+ODOO_GIT_URL = "https://github.com/odoo/odoo"
+ODOO_BRANCH = "18.0"
+# Installed into Odoo's own interpreter: the Odoo test layer runs there.
+ODOO_TEST_TOOLS = ["pytest-odoo==2.3.0"]
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
 # Known-harmless lines of Odoo itself (not of our addon).
 LOG_IGNORE = ("Running as user 'root' is a security risk",)
 
 
+def discover_addons():
+    """Every addon of the repository: a top-level folder with a __manifest__.py."""
+    return sorted(p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__manifest__.py").is_file())
+
+
+ADDONS = discover_addons()
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def local_odoo_only():
+    return os.environ.get("CREDIT_HOLD_ODOO", "").lower() == "local"
+
+
+def say(line):
+    print(line, flush=True)
+
+
 # ----------------------------------------------------------------------
-# Finding Odoo and PostgreSQL
+# Finding Odoo (or getting one) and PostgreSQL
 # ----------------------------------------------------------------------
 
 
@@ -50,74 +87,258 @@ class Odoo:
     def addons_path(self):
         return ",".join([*self.addons_paths, str(ROOT)])
 
+    @property
+    def local(self):
+        """Set up by us in .odoo/ (so we may install into its virtualenv)."""
+        return Path(self.bin).resolve().is_relative_to(LOCAL_ODOO.resolve())
+
     def command(self, *args):
         return [self.python, self.bin, *args]
 
 
-def find_odoo():
-    """Return (Odoo, None) or (None, why-not)."""
-    candidates = []
-    if os.environ.get("ODOO_BIN"):
-        bin_path = Path(os.environ["ODOO_BIN"])
-        candidates.append((bin_path, os.environ.get("ODOO_PYTHON") or sys.executable))
-    home = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
-    for src in (home / "src", home):
-        if (src / "odoo-bin").is_file():
-            python = os.environ.get("ODOO_PYTHON") or str(home / "venv" / "bin" / "python")
-            if not Path(python).exists():
-                python = sys.executable
-            candidates.append((src / "odoo-bin", python))
-    packaged = shutil.which("odoo")
-    if packaged:
-        candidates.append((Path(packaged), "/usr/bin/python3"))
-    if not candidates:
-        return None, f"no odoo-bin under ODOO_HOME={home} (src/odoo-bin or odoo-bin), no ODOO_BIN, no 'odoo' on PATH"
-    for bin_path, python in candidates:
-        try:
-            out = subprocess.run(
-                [python, str(bin_path), "--version"], capture_output=True, text=True, timeout=120, check=False
-            )
-        except OSError as exc:
-            return None, f"{bin_path} cannot run with {python}: {exc}"
-        version = (out.stdout + out.stderr).strip()
-        if "18.0" not in version:
-            return None, f"{bin_path} is not Odoo 18.0 ({version or 'no version printed'})"
-        src = bin_path.resolve().parent
-        paths = [str(p) for p in (src / "addons", src / "odoo" / "addons") if p.is_dir()]
-        return Odoo(str(bin_path), python, paths), None
-    return None, "no usable Odoo found"
+class SetupError(RuntimeError):
+    pass
+
+
+def _odoo_from(bin_path, python):
+    """(Odoo, None) when bin_path runs as Odoo 18.0 with python, else (None, why)."""
+    try:
+        out = subprocess.run(
+            [python, str(bin_path), "--version"], capture_output=True, text=True, timeout=120, check=False
+        )
+    except OSError as exc:
+        return None, f"{bin_path} cannot run with {python}: {exc}"
+    version = (out.stdout + out.stderr).strip()
+    if "18.0" not in version:
+        return None, f"{bin_path} is not Odoo 18.0 ({version.splitlines()[-1] if version else 'no version printed'})"
+    src = Path(bin_path).resolve().parent
+    paths = [str(p) for p in (src / "addons", src / "odoo" / "addons") if p.is_dir()]
+    return Odoo(str(bin_path), python, paths), None
+
+
+def find_odoo(get=True):
+    """Return (Odoo, None) or (None, one line saying what was tried and how to fix it).
+
+    With get=True, a missing Odoo is set up in .odoo/ (see the module docstring).
+    """
+    tried = []
+    if local_odoo_only():
+        tried.append("CREDIT_HOLD_ODOO=local: Odoo of this machine ignored")
+    else:
+        candidates = []
+        if os.environ.get("ODOO_BIN"):
+            candidates.append((Path(os.environ["ODOO_BIN"]), os.environ.get("ODOO_PYTHON") or sys.executable))
+        else:
+            tried.append("ODOO_BIN unset")
+        home = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
+        found_home = False
+        for src in (home / "src", home):
+            if (src / "odoo-bin").is_file():
+                python = os.environ.get("ODOO_PYTHON") or str(home / "venv" / "bin" / "python")
+                if not Path(python).exists():
+                    python = sys.executable
+                candidates.append((src / "odoo-bin", python))
+                found_home = True
+                break
+        if not found_home:
+            tried.append(f"no odoo-bin in ODOO_HOME={home}")
+        packaged = shutil.which("odoo")
+        if packaged:
+            candidates.append((Path(packaged), "/usr/bin/python3"))
+        else:
+            tried.append("no 'odoo' on PATH")
+        for bin_path, python in candidates:
+            odoo, why = _odoo_from(bin_path, python)
+            if odoo:
+                return odoo, None
+            tried.append(why)
+    try:
+        odoo = local_odoo(get=get)
+    except SetupError as exc:
+        tried.append(f"setting up .odoo/ failed: {exc}")
+        odoo = None
+    if odoo:
+        return odoo, None
+    if not get:
+        tried.append(".odoo/ not set up yet")
+    return None, (
+        "no Odoo 18: "
+        + "; ".join(tried)
+        + ". Point at one with ODOO_HOME=<folder with odoo-bin and venv/> or ODOO_BIN=... ODOO_PYTHON=..., "
+        "or at a source archive with ODOO_SRC_ARCHIVE=<odoo 18.0 .tar.zst/.tar.gz>"
+    )
+
+
+def _archive_key(archive):
+    st = archive.stat()
+    return f"{archive.resolve()}|{st.st_size}|{int(st.st_mtime)}"
+
+
+def _read_stamp():
+    try:
+        return json.loads(LOCAL_STAMP.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def local_odoo(get=True):
+    """The Odoo of .odoo/: reused when its stamp says the set-up finished, else set up (get=True)."""
+    archive = Path(os.environ["ODOO_SRC_ARCHIVE"]).expanduser() if os.environ.get("ODOO_SRC_ARCHIVE") else None
+    stamp = _read_stamp()
+    if stamp and (archive is None or not archive.is_file() or stamp.get("archive_key") == _archive_key(archive)):
+        odoo, why = _odoo_from(LOCAL_ODOO / "src" / "odoo-bin", str(LOCAL_ODOO / "venv" / "bin" / "python"))
+        if odoo:
+            return odoo
+        say(f"odoo setup: .odoo/ is broken ({why}), setting it up again")
+    elif stamp:
+        say(f"odoo setup: .odoo/ came from {stamp.get('source')}, ODOO_SRC_ARCHIVE is {archive}: setting it up again")
+    if not get:
+        return None
+    setup_local_odoo(archive)
+    odoo, why = _odoo_from(LOCAL_ODOO / "src" / "odoo-bin", str(LOCAL_ODOO / "venv" / "bin" / "python"))
+    if not odoo:
+        raise SetupError(why)
+    return odoo
+
+
+def _python_for_odoo():
+    """A Python that Odoo 18 supports (3.10 to 3.12)."""
+    for candidate in (sys.executable, "python3.12", "python3.11", "python3.10", "python3"):
+        exe = shutil.which(candidate) if os.sep not in candidate else candidate
+        if not exe:
+            continue
+        out = subprocess.run(
+            [exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.stdout.strip() in {"3.10", "3.11", "3.12"}:
+            return exe, out.stdout.strip()
+    raise SetupError("no Python 3.10, 3.11 or 3.12 found (Odoo 18 needs one of them)")
+
+
+def _step(line, cmd, **kwargs):
+    say(f"odoo setup: {line}")
+    code = subprocess.run(cmd, check=False, **kwargs).returncode
+    if code:
+        raise SetupError(f"{line}: exit {code}")
+
+
+def setup_local_odoo(archive):
+    """Odoo 18.0 into .odoo/src with its own virtualenv .odoo/venv; stamp written last."""
+    start = time.time()
+    LOCAL_STAMP.unlink(missing_ok=True)
+    for name in ("src", "venv", "unpack"):
+        shutil.rmtree(LOCAL_ODOO / name, ignore_errors=True)
+    LOCAL_ODOO.mkdir(exist_ok=True)
+    if archive is not None:
+        if not archive.is_file():
+            raise SetupError(f"ODOO_SRC_ARCHIVE={archive} does not exist")
+        unpack = LOCAL_ODOO / "unpack"
+        unpack.mkdir()
+        flag = "--zstd" if archive.name.endswith((".zst", ".zstd")) else "-z"
+        if flag == "--zstd" and not shutil.which("zstd"):
+            raise SetupError(f"{archive.name} needs the 'zstd' program (Debian/Ubuntu: apt-get install zstd)")
+        _step(f"unpacking {archive} into .odoo/src", ["tar", flag, "-xf", str(archive), "-C", str(unpack)])
+        tops = [p.parent for p in unpack.glob("*/odoo-bin")] + [p.parent for p in unpack.glob("odoo-bin")]
+        if not tops:
+            raise SetupError(f"{archive} holds no odoo-bin at its top or one folder down")
+        tops[0].rename(LOCAL_ODOO / "src")
+        shutil.rmtree(unpack, ignore_errors=True)
+        source = str(archive.resolve())
+        identity = "sha256:" + _sha256(archive)
+        archive_key = _archive_key(archive)
+    else:
+        if not shutil.which("git"):
+            raise SetupError("git is needed to clone Odoo (or set ODOO_SRC_ARCHIVE)")
+        _step(
+            f"cloning Odoo {ODOO_BRANCH} from {ODOO_GIT_URL} (shallow) into .odoo/src",
+            ["git", "clone", "--depth", "1", "-b", ODOO_BRANCH, ODOO_GIT_URL, str(LOCAL_ODOO / "src")],
+        )
+        head = subprocess.run(
+            ["git", "-C", str(LOCAL_ODOO / "src"), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        )
+        source = f"{ODOO_GIT_URL}@{ODOO_BRANCH}"
+        identity = "git:" + head.stdout.strip()
+        archive_key = None
+    python, version = _python_for_odoo()
+    _step(f"creating the virtualenv .odoo/venv (Python {version})", [python, "-m", "venv", str(LOCAL_ODOO / "venv")])
+    # python-ldap needs C headers and is optional; psycopg2 is replaced by its binary wheel.
+    requirements = (LOCAL_ODOO / "src" / "requirements.txt").read_text().splitlines()
+    kept = [line for line in requirements if not re.match(r"(?i)^\s*(python-ldap|psycopg2)\b", line)]
+    (LOCAL_ODOO / "requirements.txt").write_text("\n".join(kept) + "\n")
+    # A real file: pip reads PIP_CONSTRAINT more than once (a pipe would be empty the second time).
+    (LOCAL_ODOO / "constraints.txt").write_text("setuptools<81\n")
+    env = {**os.environ, "PIP_CONSTRAINT": str(LOCAL_ODOO / "constraints.txt")}
+    _step(
+        "pip install of Odoo's requirements (less python-ldap, psycopg2), psycopg2-binary, "
+        + ", ".join(ODOO_TEST_TOOLS),
+        [
+            str(LOCAL_ODOO / "venv" / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-r",
+            str(LOCAL_ODOO / "requirements.txt"),
+            "psycopg2-binary",
+            *ODOO_TEST_TOOLS,
+        ],
+        env=env,
+    )
+    odoo, why = _odoo_from(LOCAL_ODOO / "src" / "odoo-bin", str(LOCAL_ODOO / "venv" / "bin" / "python"))
+    if not odoo:
+        raise SetupError(why)
+    LOCAL_STAMP.write_text(
+        json.dumps({"source": source, "identity": identity, "archive_key": archive_key, "python": version}, indent=1)
+    )
+    say(f"odoo setup: done in {time.time() - start:.0f}s, Odoo {ODOO_BRANCH} in .odoo/ ({identity[:19]})")
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def pg_env():
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"),
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("DB_USER", getpass.getuser()),
+    }
 
 
 def db_args():
-    return [
-        f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
-        f"--db_port={os.environ.get('PGPORT', '5432')}",
-        f"--db_user={os.environ.get('DB_USER', getpass.getuser())}",
-    ]
+    pg = pg_env()
+    return [f"--db_host={pg['host']}", f"--db_port={pg['port']}", f"--db_user={pg['user']}"]
 
 
 def psql(sql, dbname="postgres", check=True):
-    cmd = [
-        "psql",
-        "-X",
-        "-q",
-        "-t",
-        "-A",
-        "-h",
-        os.environ.get("PGHOST", "127.0.0.1"),
-        "-p",
-        os.environ.get("PGPORT", "5432"),
-        "-U",
-        os.environ.get("DB_USER", getpass.getuser()),
-        "-d",
-        dbname,
-        "-c",
-        sql,
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    pg = pg_env()
+    cmd = ["psql", "-X", "-q", "-t", "-A", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", dbname]
+    out = subprocess.run([*cmd, "-c", sql], capture_output=True, text=True, check=False)
     if check and out.returncode:
         raise RuntimeError(f"psql failed: {sql}\n{out.stderr}")
     return out.stdout.strip()
+
+
+def postgres_problem():
+    """None when PostgreSQL answers, else one line saying what is wrong and how to point at it."""
+    pg = pg_env()
+    where = f"{pg['user']}@{pg['host']}:{pg['port']}"
+    fix = "start PostgreSQL or point at it with PGHOST, PGPORT and DB_USER (see README)"
+    if not shutil.which("psql"):
+        return f"PostgreSQL client 'psql' not found (Debian/Ubuntu: apt-get install postgresql-client); {fix}"
+    try:
+        psql("SELECT 1")
+    except RuntimeError as exc:
+        reason = [line for line in str(exc).splitlines()[1:] if line.strip()]
+        return f"cannot connect to PostgreSQL as {where} ({reason[0].strip() if reason else 'no answer'}); {fix}"
+    return None
 
 
 def db_exists(name):
@@ -133,17 +354,32 @@ def filestore(dbname):
     return Path.home() / ".local" / "share" / "Odoo" / "filestore" / dbname
 
 
+def read_manifest(addon):
+    return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+
+
 def addon_dependencies():
     """Core addons our addons depend on (what the template holds)."""
     deps = set()
     for addon in ADDONS:
-        manifest = eval((ROOT / addon / "__manifest__.py").read_text())  # noqa: S307 - our own file
-        deps.update(manifest.get("depends", []))
+        deps.update(read_manifest(addon).get("depends", []))
     return sorted(deps - set(ADDONS))
 
 
+def odoo_identity(odoo):
+    """What the Odoo source is: the .odoo/ stamp's identity (archive hash or git commit),
+    so that every clone of the repository set up from the same source shares one
+    template database; else the odoo-bin path and its date."""
+    stamp_file = Path(odoo.bin).resolve().parent.parent / "READY"
+    try:
+        identity = json.loads(stamp_file.read_text())["identity"]
+    except (OSError, ValueError, KeyError):
+        return f"{odoo.bin}|{Path(odoo.bin).stat().st_mtime}"
+    return identity
+
+
 def template_name(odoo, deps):
-    stamp = f"{odoo.bin}|{Path(odoo.bin).stat().st_mtime}|{','.join(deps)}"
+    stamp = f"{odoo_identity(odoo)}|{','.join(deps)}"
     return "credit_hold_tmpl_" + hashlib.sha1(stamp.encode()).hexdigest()[:10]
 
 
@@ -153,9 +389,9 @@ def ensure_template(odoo, deps, log):
     if db_exists(name):
         return name, 0.0
     start = time.time()
-    building = name + "_building"
+    building = f"{name}_building_{os.getpid()}"
     drop_db(building)
-    print(f"odoo: building template database {name} with {', '.join(deps)} (once) ...", flush=True)
+    say(f"  building template database {name} with {', '.join(deps)} (once, about a minute) ...")
     cmd = odoo.command(
         f"--addons-path={odoo.addons_path}",
         *db_args(),
@@ -172,6 +408,9 @@ def ensure_template(odoo, deps, log):
     if code:
         drop_db(building)
         raise RuntimeError(f"building the template failed (exit {code}), see {log}")
+    if db_exists(name):  # built meanwhile by another run
+        drop_db(building)
+        return name, time.time() - start
     psql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
     if filestore(building).exists():
         shutil.move(str(filestore(building)), str(filestore(name)))
@@ -183,6 +422,50 @@ def clone_db(template, name):
     psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     if filestore(template).exists():
         shutil.copytree(filestore(template), filestore(name))
+
+
+def bad_log_lines(text):
+    return [
+        line
+        for line in text.splitlines()
+        if (m := LOG_LINE_RE.match(line))
+        and m.group(1) not in {"INFO", "DEBUG"}
+        and not any(ignore in line for ignore in LOG_IGNORE)
+    ]
+
+
+# ----------------------------------------------------------------------
+# The test tools (.venv)
+# ----------------------------------------------------------------------
+
+
+def ensure_venv():
+    """.venv with requirements-test.txt, (re)installed when missing or when that file changed."""
+    req = ROOT / "requirements-test.txt"
+    stamp = VENV / ".requirements-test.sha1"
+    digest = hashlib.sha1(req.read_bytes()).hexdigest()
+    if (VENV / "bin" / "python").exists() and stamp.exists() and stamp.read_text().strip() == digest:
+        return
+    start = time.time()
+    if not (VENV / "bin" / "python").exists():
+        say("test tools: creating the virtualenv .venv")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    say("test tools: pip install -r requirements-test.txt into .venv")
+    code = subprocess.run(
+        [str(VENV / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-r", str(req)],
+        check=False,
+    ).returncode
+    if code:
+        raise SystemExit(f"test tools: pip install failed (exit {code})")
+    stamp.write_text(digest + "\n")
+    say(f"test tools: ready in {time.time() - start:.0f}s")
+
+
+def tool(name):
+    local = VENV / "bin" / name
+    if local.exists():
+        return str(local)
+    return shutil.which(name)
 
 
 # ----------------------------------------------------------------------
@@ -202,45 +485,41 @@ class Layer:
             return f"{self.name}: SKIPPED ({self.skipped})"
         return f"{self.name}: {self.passed} passed, {self.failed} failed"
 
-
-def tool(name):
-    local = ROOT / ".venv" / "bin" / name
-    if local.exists():
-        return str(local)
-    return shutil.which(name)
+    def fail(self, why):
+        say(f"  FAIL {why}")
+        self.failed += 1
 
 
-def run_check(layer, label, cmd, cwd=ROOT):
-    """One static check = one test: passes when the command exits 0."""
-    exe = cmd[0]
-    if exe is None:
-        print(f"  FAIL {label}: tool not installed (run 'make venv')")
-        layer.failed += 1
-        return
-    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+def run_check(layer, label, cmd, cwd=ROOT, env=None):
+    """One check = one test: passes when the command exits 0."""
+    if cmd[0] is None:
+        layer.fail(f"{label}: tool not installed")
+        return False
+    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, env=env)
     if out.returncode == 0:
-        print(f"  ok   {label}")
+        say(f"  ok   {label}")
         layer.passed += 1
-    else:
-        print(f"  FAIL {label}")
-        print("       " + (out.stdout + out.stderr).strip().replace("\n", "\n       "))
-        layer.failed += 1
+        return True
+    say(f"  FAIL {label}")
+    say("       " + (out.stdout + out.stderr).strip()[-6000:].replace("\n", "\n       "))
+    layer.failed += 1
+    return False
 
 
 def static_layer():
     layer = Layer("static")
-    print("== static checks", flush=True)
-    addons = [a for a in ADDONS if (ROOT / a).is_dir()]
+    say("== static checks")
     python = tool("python") or sys.executable
     run_check(layer, "ruff check", [tool("ruff"), "check", "--no-fix", "."])
     run_check(layer, "ruff format --check", [tool("ruff"), "format", "--check", "."])
     run_check(
         layer,
         "pylint-odoo (valid-odoo-versions 18.0)",
-        [tool("pylint"), "--rcfile=.pylintrc", "--disable=unknown-option-value", *addons],
+        [tool("pylint"), "--rcfile=.pylintrc", "--disable=unknown-option-value", *ADDONS],
     )
-    run_check(layer, "oca-checks-odoo-module", [tool("oca-checks-odoo-module"), *addons_files(addons)])
-    run_check(layer, "xml/manifest/odoo 18 conventions", [python, "tools/check_addons.py", *addons])
+    run_check(layer, "oca-checks-odoo-module", [tool("oca-checks-odoo-module"), *addons_files(ADDONS)])
+    run_check(layer, "xml/manifest/odoo 18 conventions", [python, "tools/check_addons.py", *ADDONS])
+    run_check(layer, "README.rst generated from readme/", [python, "tools/gen_readme.py", "--check", *ADDONS])
     return layer
 
 
@@ -253,131 +532,349 @@ def addons_files(addons):
     return files
 
 
-def engine_layer():
+def engine_layer(keyword=None):
     layer = Layer("engine")
-    print("== engine tests (pytest, no Odoo)", flush=True)
+    say("== engine tests (pytest, no Odoo)")
     pytest = tool("pytest")
     if not pytest:
-        print("  pytest not installed (run 'make venv')")
-        layer.failed += 1
+        layer.fail("pytest not installed")
         return layer
-    out = subprocess.run(
-        [pytest, "-q", "-p", "no:cacheprovider", "tests_engine"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    print(out.stdout.strip()[-3000:])
+    cmd = [pytest, "-q", "-p", "no:cacheprovider", "tests_engine"]
+    if keyword:
+        cmd += ["-k", keyword]
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    say(out.stdout.strip()[-3000:])
     last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
     passed = re.search(r"(\d+) passed", last)
     failed = re.search(r"(\d+) failed", last)
     errors = re.search(r"(\d+) errors?", last)
     layer.passed = int(passed.group(1)) if passed else 0
     layer.failed = (int(failed.group(1)) if failed else 0) + (int(errors.group(1)) if errors else 0)
-    if out.returncode and not layer.failed:
+    if out.returncode not in (0, 5 if keyword else 0) and not layer.failed:
         layer.failed = 1  # collection error or crash: never report green
     return layer
 
 
-def odoo_layer(keep_db=False):
-    layer = Layer("odoo")
-    print("== odoo tests (real Odoo 18 server, fresh database)", flush=True)
+def no_odoo(layer, why):
+    """No Odoo: a failure in CI, a one-line skip elsewhere."""
+    if in_ci():
+        layer.fail(why)
+    else:
+        layer.skipped = why
+        say(f"  SKIPPED {why}")
+    return layer
+
+
+def odoo_ready(layer):
+    """(Odoo, template) for a layer that needs a server, or (None, None) after saying why."""
+    problem = postgres_problem()
+    if problem:
+        layer.fail(problem)
+        return None, None
     odoo, why = find_odoo()
     if not odoo:
-        layer.skipped = f"Odoo layer skipped: {why}"
-        print(f"  {layer.skipped}")
-        return layer
-    if not shutil.which("psql"):
-        layer.skipped = "Odoo layer skipped: psql (PostgreSQL client) not found"
-        print(f"  {layer.skipped}")
-        return layer
-    try:
-        psql("SELECT 1")
-    except RuntimeError as exc:
-        layer.skipped = f"Odoo layer skipped: PostgreSQL not reachable ({exc})"
-        print(f"  {layer.skipped}")
-        return layer
+        no_odoo(layer, why)
+        return None, None
     TEST_LOG_DIR.mkdir(exist_ok=True)
-    print(f"  odoo: {odoo.bin} (python {odoo.python})")
     deps = addon_dependencies()
     try:
         template, built = ensure_template(odoo, deps, TEST_LOG_DIR / "template.log")
     except RuntimeError as exc:
-        print(f"  FAIL {exc}")
-        layer.failed += 1
-        return layer
+        layer.fail(str(exc))
+        return None, None
     if built:
-        print(f"  template built in {built:.0f}s")
+        say(f"  template built in {built:.0f}s")
+    return odoo, template
+
+
+def pytest_odoo_env(odoo):
+    """Environment for pytest-odoo in Odoo's interpreter; installs pytest-odoo when missing.
+
+    Into .odoo/venv for our own Odoo; for an Odoo of the machine, into
+    .odoo/test-tools/<interpreter> (PYTHONPATH) so that its virtualenv is left alone.
+    """
+    # Odoo's source folder: pytest-odoo imports odoo when pytest loads it.
+    paths = [str(ROOT / "tools"), str(Path(odoo.bin).resolve().parent)]
+    probe = [odoo.python, "-c", "import importlib.util, sys; sys.exit(not importlib.util.find_spec('pytest_odoo'))"]
+    if not odoo.local:
+        target = LOCAL_ODOO / "test-tools" / hashlib.sha1(odoo.python.encode()).hexdigest()[:10]
+        paths.append(str(target))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    if subprocess.run(probe, env=env, capture_output=True, check=False).returncode == 0:
+        return env
+    say(f"  installing {', '.join(ODOO_TEST_TOOLS)} for {odoo.python}")
+    cmd = [odoo.python, "-m", "pip", "install", "--disable-pip-version-check", *ODOO_TEST_TOOLS]
+    if not odoo.local:
+        cmd += ["--target", paths[-1]]
+    subprocess.run(cmd, check=False)
+    if subprocess.run(probe, env=env, capture_output=True, check=False).returncode:
+        raise RuntimeError(f"pytest-odoo could not be installed for {odoo.python}")
+    return env
+
+
+def odoo_layer(keep_db=False, keyword=None):
+    layer = Layer("odoo")
+    say("== odoo tests (pytest-odoo on a real Odoo 18, fresh database)")
+    odoo, template = odoo_ready(layer)
+    if not odoo:
+        return layer
+    say(f"  odoo: {odoo.bin} (python {odoo.python})")
+    try:
+        env = pytest_odoo_env(odoo)
+    except RuntimeError as exc:
+        layer.fail(str(exc))
+        return layer
     dbname = f"credit_hold_test_{os.getpid()}"
     clone_db(template, dbname)
+    install_log = TEST_LOG_DIR / "odoo-install.log"
     log = TEST_LOG_DIR / "odoo-test.log"
+    junit = TEST_LOG_DIR / "odoo-junit.xml"
+    for stale in (log, junit):
+        stale.unlink(missing_ok=True)
     start = time.time()
-    cmd = odoo.command(
-        f"--addons-path={odoo.addons_path}",
-        *db_args(),
-        "-d",
-        dbname,
-        "-i",
-        ",".join(ADDONS),
-        "--test-tags",
-        ",".join(f"/{a}" for a in ADDONS),
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=info",
-        "--http-port=0",
-        "--max-cron-threads=0",
-    )
     try:
-        with open(log, "w") as fh:
-            code = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, check=False).returncode
+        # 1. The addons installed first, as a user would (no test runs during the install).
+        with open(install_log, "w") as fh:
+            code = subprocess.run(
+                odoo.command(
+                    f"--addons-path={odoo.addons_path}",
+                    *db_args(),
+                    "-d",
+                    dbname,
+                    "-i",
+                    ",".join(ADDONS),
+                    "--without-demo=all",
+                    "--stop-after-init",
+                    "--log-level=info",
+                    "--http-port=0",
+                    "--max-cron-threads=0",
+                ),
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                check=False,
+            ).returncode
+        bad = bad_log_lines(install_log.read_text(errors="replace"))
+        if code or bad:
+            for line in bad[:40]:
+                say("  | " + line[:300])
+            layer.fail(
+                f"installing {', '.join(ADDONS)} failed (exit {code}, {len(bad)} WARNING/ERROR lines): {install_log}"
+            )
+            return layer
+        say(f"  {', '.join(ADDONS)} installed in {time.time() - start:.0f}s")
+        # 2. Their tests, through pytest-odoo (Odoo in-process; pytest_odoo_logcheck
+        #    turns any WARNING/ERROR logged during a test into a failure of that test).
+        pg = pg_env()
+        cmd = [
+            odoo.python,
+            "-m",
+            "pytest",
+            "-c",
+            str(ROOT / "tools" / "pytest-odoo.ini"),
+            "--rootdir",
+            str(ROOT),
+            "-p",
+            "pytest_odoo_logcheck",
+            "--odoo-database",
+            dbname,
+            "--odoo-addons-path",
+            odoo.addons_path,
+            "--odoo-log-level",
+            "info",
+            "--odoo-extra",
+            f"db_host={pg['host']}",
+            "--odoo-extra",
+            f"db_port={pg['port']}",
+            "--odoo-extra",
+            f"db_user={pg['user']}",
+            "--odoo-extra",
+            f"logfile={log}",
+            f"--junitxml={junit}",
+            *(["-k", keyword] if keyword else []),
+            *[f"{addon}/tests" for addon in ADDONS if (ROOT / addon / "tests").is_dir()],
+        ]
+        code = subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
     finally:
         if not keep_db:
             drop_db(dbname)
-    text = log.read_text(errors="replace")
-    results = RESULT_RE.findall(text)
-    bad_lines = [
-        line
-        for line in text.splitlines()
-        if (m := LOG_LINE_RE.match(line))
-        and m.group(1) != "INFO"
-        and m.group(1) != "DEBUG"
-        and not any(ignore in line for ignore in LOG_IGNORE)
-    ]
-    for line in bad_lines[:40]:
-        print("  | " + line[:300])
-    if not results:
-        print(f"  FAIL no test result line in {log} (exit {code}); last lines:")
-        for line in text.splitlines()[-15:]:
-            print("  | " + line[:300])
-        layer.failed += 1
+    text = log.read_text(errors="replace") if log.exists() else ""
+    bad = bad_log_lines(text)
+    for line in bad[:40]:
+        say("  | " + line[:300])
+    if not junit.exists():
+        layer.fail(f"pytest wrote no report (exit {code}); see {log}")
         return layer
-    failed = sum(int(f) + int(e) for f, e, _ in results)
-    total = sum(int(t) for _, _, t in results)
-    layer.failed = failed
-    layer.passed = total - failed
-    print(f"  {total} Odoo tests in {time.time() - start:.0f}s (log: {log.relative_to(ROOT)})")
-    if bad_lines and not failed:
+    suites = ElementTree.parse(junit).getroot()
+    suites = [suites] if suites.tag == "testsuite" else list(suites)
+    count = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
+    layer.failed = count["failures"] + count["errors"]
+    layer.passed = count["tests"] - layer.failed - count["skipped"]
+    say(
+        f"  {count['tests']} Odoo tests in {time.time() - start:.0f}s, {count['skipped']} skipped "
+        f"(log: {log.relative_to(ROOT)}, report: {junit.relative_to(ROOT)})"
+    )
+    if bad and not layer.failed:
         # OCA CI fails on warnings in the log; so do we.
-        print(f"  FAIL {len(bad_lines)} WARNING/ERROR line(s) in the Odoo log")
-        layer.failed += 1
-    if code and not layer.failed:
-        print(f"  FAIL odoo exited with {code}")
-        layer.failed += 1
+        layer.fail(f"{len(bad)} WARNING/ERROR line(s) in the Odoo log")
+    if code not in (0, 5 if keyword else 0) and not layer.failed:
+        layer.fail(f"pytest exited with {code}")
+    if not count["tests"] and not keyword:
+        layer.fail("no Odoo test ran")
+    return layer
+
+
+def wheel_layer():
+    """Each addon as a wheel (whool), installed into a throwaway virtualenv on top of
+    Odoo's, then installed into a fresh database with an addons path that does not
+    hold the repository: Odoo must find it in the odoo/addons namespace."""
+    layer = Layer("wheel")
+    say("== wheels (whool), installed and found by Odoo without the repository on the addons path")
+    odoo, template = odoo_ready(layer)
+    if not odoo:
+        return layer
+    wheels = TEST_LOG_DIR / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    wheels.mkdir(parents=True)
+    for addon in ADDONS:
+        run_check(
+            layer,
+            f"pip wheel ./{addon}",
+            [
+                tool("python"),
+                "-m",
+                "pip",
+                "wheel",
+                "-q",
+                "--no-build-isolation",
+                "--no-deps",
+                "-w",
+                str(wheels),
+                f"./{addon}",
+            ],
+        )
+    built = sorted(wheels.glob("*.whl"))
+    if layer.failed:
+        return layer
+    with tempfile.TemporaryDirectory(prefix="credit_hold_wheel_") as tmp:
+        venv = Path(tmp) / "venv"
+        python = str(venv / "bin" / "python")
+        # A virtualenv made from a virtualenv sees the base interpreter's packages, not
+        # Odoo's: a .pth file hands it Odoo's site-packages instead.
+        site = subprocess.run(
+            [odoo.python, "-c", "import site; print('\\n'.join(site.getsitepackages()))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        subprocess.run([odoo.python, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
+        purelib = subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        Path(purelib, "odoo_environment.pth").write_text(site)
+        if not run_check(
+            layer,
+            f"pip install {' '.join(w.name for w in built)} into a throwaway virtualenv",
+            [
+                tool("python"),
+                "-m",
+                "pip",
+                "--python",
+                python,
+                "install",
+                "-q",
+                "--no-deps",
+                "--no-index",
+                *map(str, built),
+            ],
+        ):
+            return layer
+        where = subprocess.run(
+            [
+                python,
+                "-c",
+                "import sys, importlib.util; sys.path.insert(0, sys.argv[1]); "
+                "print('\\n'.join(importlib.util.find_spec('odoo.addons.' + a).origin for a in sys.argv[2:]))",
+                str(Path(odoo.bin).resolve().parent),
+                *ADDONS,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            check=False,
+        )
+        outside = [line for line in where.stdout.splitlines() if not line.startswith(str(venv))]
+        if where.returncode or outside or not where.stdout.strip():
+            layer.fail(
+                f"odoo.addons.* not found in the wheel's virtualenv: {where.stdout.strip()} {where.stderr[-500:]}"
+            )
+            return layer
+        say(f"  ok   odoo.addons.{{{','.join(ADDONS)}}} found in the throwaway virtualenv")
+        layer.passed += 1
+        dbname = f"credit_hold_wheel_{os.getpid()}"
+        clone_db(template, dbname)
+        log = TEST_LOG_DIR / "wheel-install.log"
+        start = time.time()
+        try:
+            with open(log, "w") as fh:
+                code = subprocess.run(
+                    [
+                        python,
+                        str(Path(odoo.bin).resolve()),
+                        f"--addons-path={','.join(odoo.addons_paths)}",
+                        *db_args(),
+                        "-d",
+                        dbname,
+                        "-i",
+                        ",".join(ADDONS),
+                        "--without-demo=all",
+                        "--stop-after-init",
+                        "--log-level=warn",
+                        "--http-port=0",
+                        "--max-cron-threads=0",
+                    ],
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    cwd=tmp,
+                    check=False,
+                ).returncode
+            names = ",".join(f"'{a}'" for a in ADDONS)
+            installed = psql(
+                f"SELECT count(*) FROM ir_module_module WHERE name IN ({names}) AND state = 'installed'", dbname
+            )
+        finally:
+            drop_db(dbname)
+        bad = bad_log_lines(log.read_text(errors="replace"))
+        for line in bad[:20]:
+            say("  | " + line[:300])
+        if code or bad or installed != str(len(ADDONS)):
+            layer.fail(f"-i {','.join(ADDONS)} from the wheels: exit {code}, {len(bad)} WARNING/ERROR lines, see {log}")
+        else:
+            say(f"  ok   -i {','.join(ADDONS)} from the wheels into a fresh database ({time.time() - start:.0f}s)")
+            layer.passed += 1
     return layer
 
 
 def cmd_test(args):
     start = time.time()
+    ensure_venv()
     layers = []
     if "static" in args.layers:
         layers.append(static_layer())
     if "engine" in args.layers:
-        layers.append(engine_layer())
+        layers.append(engine_layer(args.k))
     if "odoo" in args.layers:
-        layers.append(odoo_layer(keep_db=args.keep_db))
-    print(f"\n== summary ({time.time() - start:.0f}s)")
+        layers.append(odoo_layer(keep_db=args.keep_db, keyword=args.k))
+    if "wheel" in args.layers and not args.k:
+        layers.append(wheel_layer())
+    say(f"\n== summary ({time.time() - start:.0f}s)")
     for layer in layers:
-        print(layer.line())
+        say(layer.line())
     passed = sum(layer.passed for layer in layers)
     failed = sum(layer.failed for layer in layers)
-    print(f"total: {passed} passed, {failed} failed")
+    say(f"total: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
@@ -387,17 +884,21 @@ def cmd_test(args):
 
 
 def cmd_run(args):
+    problem = postgres_problem()
+    if problem:
+        say(f"make run: {problem}")
+        return 2
     odoo, why = find_odoo()
     if not odoo:
-        print(f"make run: {why}.\nInstall Odoo 18.0 (see README, 'Prerequisites') or set ODOO_HOME / ODOO_BIN.")
+        say(f"make run: {why}")
         return 2
     dbname = args.db
     base = [f"--addons-path={odoo.addons_path}", *db_args(), "-d", dbname]
     if not db_exists(dbname):
-        print(f"Creating database {dbname} with credit_hold and its demo data ...", flush=True)
+        say(f"Creating database {dbname} with {', '.join(ADDONS)} and their demo data ...")
         setup = ["-i", ",".join(ADDONS), "--stop-after-init"]
     else:
-        print(f"Updating credit_hold in database {dbname} ...", flush=True)
+        say(f"Updating {', '.join(ADDONS)} in database {dbname} ...")
         setup = ["-u", ",".join(ADDONS), "--stop-after-init"]
     if not os.environ.get("RUN_SKIP_SETUP"):
         code = subprocess.run(odoo.command(*base, *setup, "--log-level=warn"), check=False).returncode
@@ -405,39 +906,45 @@ def cmd_run(args):
             return code
     if args.setup_only:
         return 0
-    print(f"Odoo on http://127.0.0.1:{args.port}  (database {dbname}, login admin / admin)", flush=True)
+    say(f"Odoo on http://127.0.0.1:{args.port}  (database {dbname}, login admin / admin)")
     serve = odoo.command(*base, "--http-interface=127.0.0.1", f"--http-port={args.port}", *args.extra)
     os.execv(serve[0], serve)
     return 0
 
 
-def cmd_info(_args):
-    odoo, why = find_odoo()
+def cmd_info(args):
+    odoo, why = find_odoo(get=args.setup)
     if not odoo:
-        print(f"no Odoo: {why}")
+        say(why)
         return 1
-    print(f"odoo-bin: {odoo.bin}\npython:   {odoo.python}\naddons:   {odoo.addons_path}")
+    say(f"odoo-bin: {odoo.bin}\npython:   {odoo.python}\naddons:   {odoo.addons_path}\nidentity: {odoo_identity(odoo)}")
     return 0
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    test = sub.add_parser("test", help="run the three test layers")
-    test.add_argument("--layers", default="static,engine,odoo")
+    test = sub.add_parser("test", help="run the test layers")
+    test.add_argument("--layers", default="static,engine,odoo,wheel")
+    test.add_argument("-k", help="pytest -k expression for the engine and Odoo tests (skips the wheel layer)")
     test.add_argument("--keep-db", action="store_true", help="keep the Odoo test database")
-    run = sub.add_parser("run", help="start Odoo with credit_hold and demo data")
+    run = sub.add_parser("run", help="start Odoo with the addons and demo data")
     run.add_argument("--db", default=os.environ.get("RUN_DB", "credit_hold_demo"))
     run.add_argument("--port", default=os.environ.get("RUN_PORT", "8069"))
     run.add_argument("--setup-only", action="store_true")
     run.add_argument("extra", nargs="*")
-    sub.add_parser("odoo-info", help="show which Odoo is used")
+    sub.add_parser("venv", help="install the test tools into .venv")
+    info = sub.add_parser("odoo-info", help="show which Odoo is used")
+    info.add_argument("--setup", action="store_true", help="set up .odoo/ when no Odoo is found")
     args = parser.parse_args()
     if args.command == "test":
         args.layers = set(args.layers.split(","))
         return cmd_test(args)
     if args.command == "run":
         return cmd_run(args)
+    if args.command == "venv":
+        ensure_venv()
+        return 0
     return cmd_info(args)
 
 
