@@ -5,6 +5,15 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+DOCUMENT_FIELDS = [
+    "credit_status",
+    "credit_held_reason_codes",
+    "credit_held_reasons",
+    "credit_held_date",
+    "credit_released_uid",
+    "credit_released_date",
+    "credit_release_reason",
+]
 DOCUMENT_TYPES = [("order", "Sales Order"), ("invoice", "Customer Invoice")]
 
 
@@ -17,6 +26,26 @@ class CreditHoldDocument(models.Model):
     _auto = False
     _order = "credit_held_date desc, id desc"
     _rec_name = "name"
+    # what the view reads: pending writes of these are flushed before a search
+    _depends = {
+        "sale.order": [
+            "name",
+            "credit_partner_id",
+            "company_id",
+            "user_id",
+            "amount_total",
+            "currency_rate",
+            *DOCUMENT_FIELDS,
+        ],
+        "account.move": [
+            "name",
+            "commercial_partner_id",
+            "company_id",
+            "invoice_user_id",
+            "amount_total_signed",
+            *DOCUMENT_FIELDS,
+        ],
+    }
 
     name = fields.Char(string="Document", readonly=True)
     document_type = fields.Selection(DOCUMENT_TYPES, string="Type", readonly=True)

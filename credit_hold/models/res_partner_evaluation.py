@@ -39,7 +39,7 @@ ORIGINS = ("nightly", "event", "person")
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
-    def _credit_hold_compute(self, company, figures=None):
+    def _credit_hold_compute(self, company, figures=None, state=None):
         """Figures and decision of these commercial partners in ``company``
         (its root company and branches).
 
@@ -49,6 +49,8 @@ class ResPartner(models.Model):
 
         :param dict figures: figures already gathered (the nightly pass), in
             the shape of ``credit.hold.figures._gather``
+        :param dict state: the partners' settings, already read (see
+            :meth:`_credit_hold_state`)
         :return: {partner_id: (Figures, Decision)}
         """
         if not self:
@@ -56,7 +58,8 @@ class ResPartner(models.Model):
         root = company._credit_hold_root()
         policy = root._credit_hold_policy()
         partners = self.with_company(root).sudo()
-        state = partners._credit_hold_state()
+        if state is None:
+            state = partners._credit_hold_state()
         if figures is None:
             today = fields.Date.context_today(self)
             overrides = {
@@ -115,12 +118,13 @@ class ResPartner(models.Model):
             return partners, partners
         # whatever triggered the evaluation changed the figures shown in this transaction
         self.env["res.partner"].invalidate_model(FIGURE_FIELDS)
-        results = partners._credit_hold_compute(root, figures=figures)
+        state = partners._credit_hold_state()
+        results = partners._credit_hold_compute(root, figures=figures, state=state)
         if figures is None:
             # decided now with fresh figures: a nightly pass under way must not
             # decide them again from the figures it gathered earlier
             self.env["credit.hold.queue"]._discard(root, partners.ids)
-        went_on, came_off = partners._credit_hold_store(root, results, origin)
+        went_on, came_off = partners._credit_hold_store(root, results, origin, state=state)
         if auto_release and root.credit_hold_auto_release:
             # also documents held for their own amount, and those a user could
             # not carry through when the hold lifted (one search a batch)
@@ -129,7 +133,7 @@ class ResPartner(models.Model):
                 self._credit_hold_retry_documents(root, clear)
         return went_on, came_off
 
-    def _credit_hold_store(self, root, results, origin):
+    def _credit_hold_store(self, root, results, origin, state=None):
         """Write the decisions of ``results`` that change something, record
         them in the credit history and let :meth:`_credit_hold_on_transition`
         react to customers that went on or came off hold.
@@ -140,7 +144,7 @@ class ResPartner(models.Model):
         """
         groups = defaultdict(list)
         went_on, came_off, history = [], [], []
-        for pid, values in self._credit_hold_state().items():
+        for pid, values in (state or self._credit_hold_state()).items():
             decision = results[pid][1]
             codes = codes_to_text(decision.reasons)
             was_on = bool(values["on_hold"])
