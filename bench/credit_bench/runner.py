@@ -74,7 +74,12 @@ def run(args, devtool):
             if not meta:
                 raise RuntimeError(f"{dbname} holds no bench data: run without --reuse-db")
             log(f"reusing {dbname}: holds reset")
-            cr.execute("UPDATE res_partner SET on_hold = NULL, credit_hold_reason = NULL WHERE on_hold IS NOT NULL")
+            # the bench's own data reset (not addon code): back to "nothing decided yet"
+            cr.execute(
+                "UPDATE res_partner SET on_hold = NULL, credit_hold_reason_codes = NULL WHERE on_hold IS NOT NULL"
+            )
+            cr.execute("DELETE FROM credit_hold_history")
+            cr.execute("DELETE FROM credit_hold_queue")
             counts, generation = meta["counts"], meta.get("generation_seconds")
         else:
             ctx.update(env=env, cr=cr, company=company)

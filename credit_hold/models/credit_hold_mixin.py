@@ -164,7 +164,8 @@ class CreditHoldMixin(models.AbstractModel):
         be held if confirmed now."""
         self.credit_warning = False
         self.credit_warning_message = False
-        docs = self.filtered(lambda d: d._credit_hold_partner() and d._credit_hold_is_enabled())
+        # a customer being created in the same form has no figures yet
+        docs = self.filtered(lambda d: d._credit_hold_partner()._origin and d._credit_hold_is_enabled())
         if not docs:
             return
         results = docs._credit_hold_customer_results()
