@@ -520,6 +520,7 @@ def static_layer():
     run_check(layer, "oca-checks-odoo-module", [tool("oca-checks-odoo-module"), *addons_files(ADDONS)])
     run_check(layer, "xml/manifest/odoo 18 conventions", [python, "tools/check_addons.py", *ADDONS])
     run_check(layer, "README.rst generated from readme/", [python, "tools/gen_readme.py", "--check", *ADDONS])
+    run_check(layer, "translations (.po complete, in step with .pot)", [python, "tools/check_po.py", *ADDONS])
     return layer
 
 
