@@ -56,34 +56,42 @@ class CreditHoldQueue(models.Model):
         :return: the number of customers left in the pass (0: complete)
         """
         today = fields.Date.context_today(self)
-        if self.search_count([("gathered_on", "<", today)], limit=1):
+        # a pass fills the queue at once: any row tells when its figures were gathered
+        oldest = self.search_fetch([], ["gathered_on"], order="id", limit=1)
+        if oldest and oldest.gathered_on < today:
             _logger.info("Credit hold: figures gathered on an earlier day are dropped; a new pass starts.")
             self._discard()
-        if not self.search_count([], limit=1):
+            oldest = None
+        if not oldest:
             roots = (
                 self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True), ("parent_id", "=", False)])
             )
             for root in roots:
                 self._fill(root)
         start = time.monotonic()
-        rows = self.env.execute_query(
+        taken = self.env.execute_query(
             SQL(
                 """
-                SELECT company_id, partner_id, balance, overdue_amount, overdue_count, uninvoiced
-                  FROM credit_hold_queue
-              ORDER BY company_id, partner_id
+                SELECT q.company_id, q.partner_id, p.id IS NOT NULL,
+                       q.balance, q.overdue_amount, q.overdue_count, q.uninvoiced
+                  FROM credit_hold_queue q
+             LEFT JOIN res_partner p ON p.id = q.partner_id  -- a customer deleted since is skipped
+              ORDER BY q.company_id, q.partner_id
                  LIMIT %s
                 """,
                 batch_size,
             )
         )
         by_company = defaultdict(dict)
-        for company_id, partner_id, *figures in rows:
+        existing = defaultdict(list)
+        for company_id, partner_id, exists, *figures in taken:
             by_company[company_id][partner_id] = tuple(figures)
+            if exists:
+                existing[company_id].append(partner_id)
         partners = self.env["res.partner"].sudo()
         for company_id, figures in by_company.items():
             company = self.env["res.company"].sudo().browse(company_id)
-            batch = partners.browse(list(figures)).exists()
+            batch = partners.browse(existing[company_id])
             went_on, came_off = batch._credit_hold_evaluate(company, origin="nightly", figures=figures)
             self._discard(company, list(figures))
             _logger.info(
@@ -94,8 +102,8 @@ class CreditHoldQueue(models.Model):
                 len(came_off),
                 time.monotonic() - start,
             )
-        remaining = self.search_count([])
-        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
+        remaining = self.search_count([]) if len(taken) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(taken), remaining=remaining)
         # keep memory flat over a long pass
         self.env.invalidate_all()
         return remaining
