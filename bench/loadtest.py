@@ -37,7 +37,6 @@ import collections
 import contextlib
 import datetime
 import http.client
-import importlib.util
 import json
 import os
 import platform
@@ -52,6 +51,10 @@ import threading
 import time
 import xmlrpc.client
 from pathlib import Path
+
+from credit_bench.common import load_devtool, log
+from credit_bench.database import from_template
+from credit_bench.report import code_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "bench"
@@ -73,18 +76,6 @@ PHASE_TIMEOUT = 180  # seconds, one phase: orders not sent by then count as fail
 START_TIMEOUT = 120  # seconds for Odoo to answer
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 FIGURES_BEGIN, FIGURES_END = "<!-- loadtest:figures -->", "<!-- /loadtest:figures -->"
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def load_devtool():
-    """The project's Odoo / PostgreSQL helpers (tools/devtool.py), by path."""
-    spec = importlib.util.spec_from_file_location("credit_hold_devtool", ROOT / "tools" / "devtool.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # Odoo's request log line ends with: query count, SQL seconds, other seconds (retries and their waits included)
@@ -115,13 +106,7 @@ def prepare_database(devtool, odoo, dbname, password, reuse):
     if reuse and devtool.db_exists(dbname):
         log(f"reusing database {dbname}")
         return
-    devtool.drop_db(dbname)
-    template = devtool.template_name(odoo, devtool.addon_dependencies())
-    if devtool.db_exists(template):
-        log(f"creating {dbname} from template {template}")
-        devtool.clone_db(template, dbname)
-    else:
-        log(f"no template {template}: installing sale and account too (slower)")
+    from_template(devtool, odoo, dbname)
     logfile = LOG_DIR / f"{dbname}-install.log"
     log(f"installing credit_hold (log: {logfile.relative_to(ROOT)})")
     cmd = odoo_cmd(
@@ -821,20 +806,6 @@ def machine_facts(devtool):
         "loadavg_before": os.getloadavg(),
         "postgresql": devtool.psql("SHOW server_version"),
         "python": platform.python_version(),
-    }
-
-
-def code_facts():
-    def git(*args):
-        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
-        return out.stdout.strip() if out.returncode == 0 else None
-
-    status = git("status", "--porcelain", "--", "credit_hold")
-    return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "credit_hold_commit": git("log", "-1", "--format=%h", "--", "credit_hold"),
-        "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
-        "credit_hold_changed_files": len(status.splitlines()) if status else 0,
     }
 
 

@@ -7,6 +7,22 @@ from pathlib import Path
 from .common import LOG_DIR, ROOT, log
 
 
+def from_template(devtool, odoo, dbname):
+    """A fresh ``dbname``: a copy of the test runner's template database when
+    there is one (sale and account installed), else an empty database.
+
+    :return: whether the template was used
+    """
+    devtool.drop_db(dbname)
+    template = devtool.template_name(odoo, devtool.addon_dependencies())
+    if devtool.db_exists(template):
+        log(f"creating {dbname} from template {template}")
+        devtool.clone_db(template, dbname)
+        return True
+    log(f"no template {template}: {dbname} starts empty (slower: sale and account installed too)")
+    return False
+
+
 def install(devtool, odoo, dbname, modules, addons_path, logfile):
     cmd = odoo.command(
         f"--addons-path={addons_path}",
@@ -45,13 +61,7 @@ def create_database(devtool, odoo, dbname, measures):
     :return: (addons path, {measure: why not installed})
     """
     LOG_DIR.mkdir(exist_ok=True)
-    devtool.drop_db(dbname)
-    template = devtool.template_name(odoo, devtool.addon_dependencies())
-    if devtool.db_exists(template):
-        log(f"creating {dbname} from template {template}")
-        devtool.clone_db(template, dbname)
-    else:
-        log(f"no template {template}: installing into an empty {dbname} (slower)")
+    from_template(devtool, odoo, dbname)
     logfile = LOG_DIR / f"{dbname}-install.log"
     extra = [m for m in measures if m.modules]
     if extra:
@@ -62,9 +72,7 @@ def create_database(devtool, odoo, dbname, measures):
             return path, {}
         why = f"installing {', '.join(modules)} failed:\n{tail(logfile)}"
         log(why)
-        devtool.drop_db(dbname)
-        if devtool.db_exists(template):
-            devtool.clone_db(template, dbname)
+        from_template(devtool, odoo, dbname)
         failed = {m: why for m in extra}
     else:
         failed = {}

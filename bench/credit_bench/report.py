@@ -173,6 +173,8 @@ def code_facts():
     status = git("status", "--porcelain", "--", "credit_hold")
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
+        "credit_hold_commit": git("log", "-1", "--format=%h", "--", "credit_hold"),
+        "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
         "credit_hold_changed_files": len(status.splitlines()) if status else 0,
     }
 

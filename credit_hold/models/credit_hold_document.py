@@ -5,15 +5,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-DOCUMENT_FIELDS = [
-    "credit_status",
-    "credit_held_reason_codes",
-    "credit_held_reasons",
-    "credit_held_date",
-    "credit_released_uid",
-    "credit_released_date",
-    "credit_release_reason",
-]
+from .credit_hold_mixin import PROTECTED_FIELDS
+
 DOCUMENT_TYPES = [("order", "Sales Order"), ("invoice", "Customer Invoice")]
 
 
@@ -26,7 +19,8 @@ class CreditHoldDocument(models.Model):
     _auto = False
     _order = "credit_held_date desc, id desc"
     _rec_name = "name"
-    # what the view reads: pending writes of these are flushed before a search
+    # what the view reads (the documents' credit fields among them): pending
+    # writes of these are flushed before a search
     _depends = {
         "sale.order": [
             "name",
@@ -35,7 +29,7 @@ class CreditHoldDocument(models.Model):
             "user_id",
             "amount_total",
             "currency_rate",
-            *DOCUMENT_FIELDS,
+            *PROTECTED_FIELDS,
         ],
         "account.move": [
             "name",
@@ -43,7 +37,7 @@ class CreditHoldDocument(models.Model):
             "company_id",
             "invoice_user_id",
             "amount_total_signed",
-            *DOCUMENT_FIELDS,
+            *PROTECTED_FIELDS,
         ],
     }
 
