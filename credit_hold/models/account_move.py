@@ -30,6 +30,9 @@ class AccountMove(models.Model):
         root = self.company_id._credit_hold_root()
         return root.credit_hold_enabled and root.credit_hold_prevent_invoices
 
+    def _credit_hold_warning_field(self):
+        return "invoice_warn"
+
     def _credit_hold_exemption(self):
         if self._credit_hold_release_applies():
             return True

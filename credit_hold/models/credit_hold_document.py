@@ -7,7 +7,9 @@ from odoo.tools import SQL
 
 from .credit_hold_mixin import PROTECTED_FIELDS
 
-DOCUMENT_TYPES = [("order", "Sales Order"), ("invoice", "Customer Invoice")]
+#: Rows of the view get ``id = res_id * ID_STRIDE + index of their type``
+#: (see :meth:`CreditHoldDocument._credit_hold_document_types`).
+ID_STRIDE = 16
 
 
 class CreditHoldDocument(models.Model):
@@ -42,7 +44,7 @@ class CreditHoldDocument(models.Model):
     }
 
     name = fields.Char(string="Document", readonly=True)
-    document_type = fields.Selection(DOCUMENT_TYPES, string="Type", readonly=True)
+    document_type = fields.Selection(selection="_selection_document_type", string="Type", readonly=True)
     res_model = fields.Char(readonly=True)
     res_id = fields.Integer(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -75,31 +77,83 @@ class CreditHoldDocument(models.Model):
 
     @property
     def _table_query(self):
+        return SQL(" UNION ALL ").join(self._credit_hold_document_queries())
+
+    @api.model
+    def _credit_hold_document_types(self):
+        """The kinds of held documents: [(type, label, model)]. Add-ons that
+        put another model under the mixin append theirs (never reorder: the
+        position makes the row ids) and extend :meth:`_credit_hold_document_queries`
+        and ``_depends``."""
+        return [
+            ("order", self.env._("Sales Order"), "sale.order"),
+            ("invoice", self.env._("Customer Invoice"), "account.move"),
+        ]
+
+    @api.model
+    def _selection_document_type(self):
+        return [(kind, label) for kind, label, _model in self._credit_hold_document_types()]
+
+    @api.model
+    def _credit_hold_document_select(self, kind, table, alias, name, partner, user, amount, where=None):
+        """One part of the view: the held and released documents of ``table``.
+
+        ``name``, ``partner`` (the commercial partner), ``user`` (the
+        salesperson) and ``amount`` (in the company currency) are SQL
+        expressions over ``alias``; ``where`` an optional extra condition.
+        """
+        kinds = [entry[0] for entry in self._credit_hold_document_types()]
+        model = dict((k, m) for k, _label, m in self._credit_hold_document_types())[kind]
+        a = SQL.identifier(alias)
         return SQL(
             """
-            SELECT so.id * 2 AS id, 'order' AS document_type, 'sale.order' AS res_model, so.id AS res_id,
-                   so.name AS name,
-                   so.credit_partner_id AS partner_id, so.company_id, so.user_id,
-                   so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                   so.credit_status, so.credit_held_reason_codes,
-                   split_part(so.credit_held_reason_codes, ',', 1) AS reason_code,
-                   so.credit_held_reasons, so.credit_held_date, so.credit_released_uid,
-                   so.credit_released_date, so.credit_release_reason
-              FROM sale_order so
-             WHERE so.credit_status IN ('held', 'released')
-             UNION ALL
-            SELECT am.id * 2 + 1, 'invoice', 'account.move', am.id,
-                   COALESCE(NULLIF(am.name, '/'), 'Draft Invoice (* ' || am.id || ')'),
-                   am.commercial_partner_id, am.company_id, am.invoice_user_id,
-                   ABS(am.amount_total_signed),
-                   am.credit_status, am.credit_held_reason_codes,
-                   split_part(am.credit_held_reason_codes, ',', 1),
-                   am.credit_held_reasons, am.credit_held_date, am.credit_released_uid,
-                   am.credit_released_date, am.credit_release_reason
-              FROM account_move am
-             WHERE am.credit_status IN ('held', 'released')
-            """
+            SELECT %(a)s.id * %(stride)s + %(index)s AS id, %(kind)s AS document_type, %(model)s AS res_model,
+                   %(a)s.id AS res_id, %(name)s AS name, %(partner)s AS partner_id, %(a)s.company_id,
+                   %(user)s AS user_id, %(amount)s AS amount,
+                   %(a)s.credit_status, %(a)s.credit_held_reason_codes,
+                   split_part(%(a)s.credit_held_reason_codes, ',', 1) AS reason_code,
+                   %(a)s.credit_held_reasons, %(a)s.credit_held_date, %(a)s.credit_released_uid,
+                   %(a)s.credit_released_date, %(a)s.credit_release_reason
+              FROM %(table)s %(a)s
+             WHERE %(a)s.credit_status IN ('held', 'released') AND %(where)s
+            """,
+            a=a,
+            stride=ID_STRIDE,
+            index=kinds.index(kind),
+            kind=kind,
+            model=model,
+            name=name,
+            partner=partner,
+            user=user,
+            amount=amount,
+            table=SQL.identifier(table),
+            where=where or SQL("TRUE"),
         )
+
+    @api.model
+    def _credit_hold_document_queries(self):
+        """The SELECTs of the view, one per kind of document (see
+        :meth:`_credit_hold_document_select`)."""
+        return [
+            self._credit_hold_document_select(
+                "order",
+                "sale_order",
+                "so",
+                name=SQL("so.name"),
+                partner=SQL("so.credit_partner_id"),
+                user=SQL("so.user_id"),
+                amount=SQL("so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"),
+            ),
+            self._credit_hold_document_select(
+                "invoice",
+                "account_move",
+                "am",
+                name=SQL("COALESCE(NULLIF(am.name, '/'), 'Draft Invoice (* ' || am.id || ')')"),
+                partner=SQL("am.commercial_partner_id"),
+                user=SQL("am.invoice_user_id"),
+                amount=SQL("ABS(am.amount_total_signed)"),
+            ),
+        ]
 
     @api.model
     def _selection_reason_code(self):

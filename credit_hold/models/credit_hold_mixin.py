@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount
 
-from ..decision import codes_to_text, decide
+from ..decision import REASON_BLOCKED, codes_to_text, decide
 from .credit_hold_reason import REASON_MANUAL
 from .res_partner import CONTROLLER_GROUP
 
@@ -145,6 +145,21 @@ class CreditHoldMixin(models.AbstractModel):
         """Those of these documents the current user may carry through."""
         return self._filtered_access("write")
 
+    def _credit_hold_warning_field(self):
+        """The partner's warning field of this kind of document (``sale_warn``,
+        ``invoice_warn``, ``picking_warn``): set to "Blocking Message" it
+        holds the document (reason ``blocked``), on every path. None: no
+        warning applies."""
+        return None
+
+    def _credit_hold_warning_partners(self):
+        """The partners whose warning applies to this document, in the order
+        Odoo's own onchange reads them: the document's partner, then its
+        parent, then the commercial partner."""
+        self.ensure_one()
+        partner = self.partner_id
+        return partner | partner.parent_id | partner.commercial_partner_id
+
     # ------------------------------------------------------------------
     # Computes, CRUD
     # ------------------------------------------------------------------
@@ -262,7 +277,22 @@ class CreditHoldMixin(models.AbstractModel):
                 reasons[doc.id].extend(decision.reason_entries())
             elif amount:
                 added[root, partner_id] += amount
+        self._credit_hold_add_blocked(reasons)
         return reasons
+
+    def _credit_hold_add_blocked(self, reasons):
+        """Odoo's "Blocking Message" partner warning, which Odoo itself only
+        enforces in the form's onchange, is a reason (``blocked``) with the
+        warning's message (rules R15, R22)."""
+        field = self._credit_hold_warning_field()
+        if not field:
+            return
+        for doc in self:
+            blocking = doc._credit_hold_warning_partners().filtered(lambda p: p[field] == "block")[:1]
+            if blocking:
+                reasons[doc.id].insert(
+                    0, {"code": REASON_BLOCKED, "figures": {"message": blocking[f"{field}_msg"] or ""}}
+                )
 
     # ------------------------------------------------------------------
     # Stopping documents

@@ -87,6 +87,10 @@ class CreditHoldReason(models.AbstractModel):
                         amount=format_amount(self.env, figures.get("amount") or 0.0, currency),
                     )
                 )
+            elif code == REASON_BLOCKED and figures.get("message"):
+                words.append(
+                    self.env._("Blocked by the customer's warning: %(message)s", message=figures["message"])
+                )
             elif code in labels:
                 words.append(labels[code])
             else:

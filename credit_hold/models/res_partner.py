@@ -29,6 +29,8 @@ LIMIT_FIELDS = ("credit_limit", "use_partner_credit_limit")
 FIGURE_GROUPS = "account.group_account_invoice,account.group_account_readonly,sales_team.group_sale_salesman"
 # A customer's credit settings are shared by a company and its branches.
 SHARED_FIELDS = (*CONTROLLER_FIELDS, "credit_limit")
+# Odoo's partner warnings: "Blocking Message" holds the matching documents
+WARNING_FIELDS = ("sale_warn", "invoice_warn", "picking_warn")
 # A change of any of these re-evaluates the customer at once.
 EVALUATE_ON = (set(CONTROLLER_FIELDS) - {"credit_controller_id"}) | {"credit_limit", "use_partner_credit_limit"}
 # Figures shown on the customer, computed from other models' lines for the
@@ -297,7 +299,10 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._credit_hold_check_access(vals)
+        unblocked = self._credit_hold_unblocking(vals)
         res = super().write(vals)
+        if unblocked:
+            unblocked._credit_hold_retry_unblocked()
         shared = {name: vals[name] for name in SHARED_FIELDS if name in vals}
         if shared:
             # what is set in one company of a family applies to all of them
@@ -312,6 +317,25 @@ class ResPartner(models.Model):
             commercial = self.filtered(lambda p: p.commercial_partner_id == p)
             commercial._credit_hold_evaluate(company, origin="person")
         return res
+
+    def _credit_hold_unblocking(self, vals):
+        """The commercial partners whose "Blocking Message" warning this write
+        clears (read before the write)."""
+        cleared = [name for name in WARNING_FIELDS if name in vals and vals[name] != "block" and name in self._fields]
+        if not cleared:
+            return self.browse()
+        return self.filtered(lambda p: any(p[name] == "block" for name in cleared)).commercial_partner_id
+
+    def _credit_hold_retry_unblocked(self):
+        """A blocking warning was cleared: documents held for it are re-checked
+        and carried through where the company releases automatically (R12)."""
+        roots = (
+            self.env["res.company"]
+            .sudo()
+            .search([("parent_id", "=", False), ("credit_hold_enabled", "=", True), ("credit_hold_auto_release", "=", True)])
+        )
+        for root in roots:
+            self._credit_hold_retry_documents(root, self.ids)
 
     def _fields_sync(self, values):
         # The hold is neither a commercial nor an address field, yet Odoo's

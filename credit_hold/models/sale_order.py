@@ -44,6 +44,9 @@ class SaleOrder(models.Model):
         # a confirmed order already counts in the exposure (orders not invoiced)
         return 0.0 if self.state == "sale" else self._credit_hold_amount()
 
+    def _credit_hold_warning_field(self):
+        return "sale_warn"
+
     def _credit_hold_exemption(self):
         if self._credit_hold_release_applies():
             return True
