@@ -108,10 +108,11 @@ class TestConfirmationCheckCost(CreditHoldCommon):
         self.assertEqual(check_small, check_large)
         _logger.info("credit check at confirmation: %s queries (1 or 200 invoices)", check_small)
         # the lock, the customer's settings, receivables, orders not invoiced,
-        # and the order's own online payments (what a request reads anew)
+        # the order's own online payments and the customer's warnings (what a
+        # request reads anew)
         order_large.invalidate_recordset(["transaction_ids"])
         large.invalidate_recordset()
-        with self.assertQueryCount(6):
+        with self.assertQueryCount(7):
             order_large._credit_hold_stop_held()
         # the whole confirmation too (after one to warm Odoo's own caches)
         self._count(warm.with_user(self.salesman).action_confirm)
