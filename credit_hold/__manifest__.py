@@ -19,15 +19,18 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "wizards/credit_hold_release_views.xml",
+        "wizards/credit_hold_escalate_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/credit_hold_document_views.xml",
         "views/credit_hold_history_views.xml",
+        "views/credit_hold_authority_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_hold_menus.xml",
     ],
     "demo": [
         "demo/credit_hold_demo.xml",
+        "demo/credit_hold_authority_demo.xml",
     ],
 }

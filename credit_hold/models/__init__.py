@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import credit_hold_reason
 from . import credit_hold_figures
@@ -8,7 +9,9 @@ from . import credit_hold_history
 from . import credit_hold_lock
 from . import credit_hold_queue
 from . import credit_hold_mixin
+from . import credit_hold_mixin_authority
 from . import credit_hold_document
+from . import credit_hold_document_authority
 from . import sale_order
 from . import sale_order_line
 from . import account_move

@@ -23,6 +23,17 @@ class AccountMove(models.Model):
     def _credit_hold_amount(self):
         return abs(self.amount_total_signed)
 
+    def _credit_hold_authority_amount(self):
+        # a draft invoice is not in the balance, but the lines invoicing a
+        # confirmed order already are in the exposure (the order's amount not
+        # invoiced): only the rest is added
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        total = sum(lines.mapped("price_total"))
+        if not total:
+            return 0.0
+        counted = sum(line.price_total for line in lines if "sale" in line.sale_line_ids.order_id.mapped("state"))
+        return self.company_id.currency_id.round(self._credit_hold_amount() * (total - counted) / total)
+
     def _credit_hold_is_enabled(self):
         # credit notes and vendor bills are never held (R10)
         if self.move_type not in HELD_MOVE_TYPES or self.state != "draft":

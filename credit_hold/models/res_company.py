@@ -91,6 +91,12 @@ class ResCompany(models.Model):
         help="When a customer comes off hold, re-check its held documents and carry through "
         "(confirm, post) those that now pass.",
     )
+    credit_hold_release_authority = fields.Boolean(
+        string="Release Authority",
+        help="Credit controllers release a held document only within their release limit (set per user "
+        "by a Credit Manager): the customer's exposure including the document. Beyond it they escalate. "
+        "Off: every credit controller releases any amount.",
+    )
     credit_hold_controller_id = fields.Many2one(
         comodel_name="res.users",
         string="Default Credit Controller",

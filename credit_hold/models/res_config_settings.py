@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.root_id.credit_hold_prevent_invoices", readonly=False
     )
     credit_hold_auto_release = fields.Boolean(related="company_id.root_id.credit_hold_auto_release", readonly=False)
+    credit_hold_release_authority = fields.Boolean(
+        related="company_id.root_id.credit_hold_release_authority", readonly=False
+    )
     credit_hold_controller_id = fields.Many2one(related="company_id.root_id.credit_hold_controller_id", readonly=False)
     credit_hold_notify_partner_ids = fields.Many2many(
         related="company_id.root_id.credit_hold_notify_partner_ids", readonly=False

@@ -10,3 +10,4 @@ from . import test_cost_when_off
 from . import test_honest_evaluation
 from . import test_bypasses
 from . import test_languages
+from . import test_release_authority

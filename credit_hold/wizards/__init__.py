@@ -1,1 +1,3 @@
+from . import credit_hold_document_wizard
 from . import credit_hold_release
+from . import credit_hold_escalate
