@@ -219,3 +219,35 @@ class TestReleaseAuthority(CreditHoldCommon):
         self.assertTrue(admin.has_group("credit_hold.group_credit_manager"))
         self.assertTrue(admin.has_group("credit_hold.group_credit_controller"))
         self.assertFalse(self.controller.has_group("credit_hold.group_credit_manager"))
+
+    def test_invoice_counts_what_the_exposure_does_not_have_yet(self):
+        self._authority_on()
+        self.company.credit_hold_prevent_invoices = True
+        order = self._order(self.customer, 800.0, confirm=True)
+        self.assertEqual(order.state, "sale")
+        order_invoice = order._create_invoices()
+        other_invoice = self._invoice(self.customer, 300.0, post=False)
+        self.customer.with_user(self.controller).action_credit_hold_enforce_on()
+        (order_invoice | other_invoice).action_post()
+        self.assertEqual((order_invoice | other_invoice).mapped("credit_status"), ["held", "held"])
+        amounts = (order_invoice | other_invoice)._credit_hold_release_amounts(cumulative=False)
+        # the order's invoice is already in the exposure (the order not invoiced)
+        self.assertAlmostEqual(amounts[order_invoice.id], 800.0)
+        # a draft invoice of its own is not in the balance yet: it is added
+        self.assertAlmostEqual(amounts[other_invoice.id], 1100.0)
+        self._set_authority(self.controller, 1000.0)
+        order_invoice.with_user(self.controller).credit_release("Invoice of a released order")
+        self.assertEqual(order_invoice.state, "posted")
+        with self.assertRaises(UserError):
+            other_invoice.with_user(self.controller).credit_release("Extra work")
+        self.assertEqual(other_invoice.state, "draft")
+
+    def test_user_form_shows_authority_to_managers_only(self):
+        view = self.env.ref("base.view_users_form")
+
+        def form_fields(user):
+            arch = self.env["res.users"].with_user(user).get_views([(view.id, "form")])["views"]["form"]["arch"]
+            return "credit_release_limit" in arch
+
+        self.assertTrue(form_fields(self.manager))
+        self.assertFalse(form_fields(self.controller))
