@@ -85,6 +85,27 @@ class TestRepairHold(CreditHoldCommon):
         with self.assertRaises(AccessError):
             repair.with_user(self.technician).write({"credit_status": "released"})
 
+    def test_insufficient_quantity_wizard_holds_too(self):
+        self._put_on_hold()
+        storable = self.env["product.product"].create({"name": "Espresso Machine", "is_storable": True})
+        repair = self._repair(self.customer, product_id=storable.id, product_uom=storable.uom_id.id)
+        action = repair.with_user(self.technician).action_validate()
+        self.assertEqual(action["res_model"], "stock.warn.insufficient.qty.repair")
+        wizard = self.env[action["res_model"]].with_user(self.technician).with_context(**action["context"]).create({})
+        result = wizard.action_done()
+        self.assertEqual((repair.state, repair.credit_status), ("draft", "held"))
+        self.assertEqual(result["tag"], "display_notification")
+
+    def test_each_repair_decided_on_its_own(self):
+        self._put_on_hold()
+        other = self.env["res.partner"].create({"name": "Good Payer", "is_company": True})
+        held = self._repair(self.customer)
+        passing = self._repair(other)
+        result = (held | passing).with_user(self.technician)._action_repair_confirm()
+        self.assertEqual((held.state, held.credit_status), ("draft", "held"))
+        self.assertEqual((passing.state, passing.credit_status), ("confirmed", "none"))
+        self.assertEqual(result["params"]["title"], "1 held, 1 went through")
+
     def test_customer_not_on_hold_is_confirmed(self):
         repair = self._repair(self.customer)
         self.assertIs(repair.with_user(self.technician).action_validate(), True)
