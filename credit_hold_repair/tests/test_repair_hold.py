@@ -106,6 +106,19 @@ class TestRepairHold(CreditHoldCommon):
         self.assertEqual((passing.state, passing.credit_status), ("confirmed", "none"))
         self.assertEqual(result["params"]["title"], "1 held, 1 went through")
 
+    def test_repair_of_a_released_order_is_not_held_again(self):
+        self._put_on_hold()
+        self.service.create_repair = True
+        order = self._order(self.customer, 300.0).with_env(self.env)
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.credit_status, "held")
+        self.assertFalse(order.repair_order_ids)
+        # the order's release was the credit check: Odoo's repair comes confirmed
+        order.with_user(self.controller).credit_release("Urgent repair")
+        repair = order.repair_order_ids
+        self.assertEqual(len(repair), 1)
+        self.assertEqual((repair.state, repair.credit_status), ("confirmed", "none"))
+
     def test_customer_not_on_hold_is_confirmed(self):
         repair = self._repair(self.customer)
         self.assertIs(repair.with_user(self.technician).action_validate(), True)
