@@ -1,0 +1,190 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.addons.credit_hold.models.res_partner import CONTROLLER_GROUP
+from odoo.exceptions import UserError
+
+# repairs that went through the credit check of _action_repair_confirm (or
+# that a release or an automatic release carries through) in this
+# transaction: their state may be written "confirmed" (see write). Cleared on
+# commit and rollback; never a context key, which the caller writes.
+CHECKED_KEY = "credit_hold_repair.checked_repairs"
+# the states of a repair that has gone past its confirmation
+CONFIRMED_STATES = ("confirmed", "under_repair", "done")
+# what the warning banner reads (the mixin's also reads an amount_total that
+# repair orders have not)
+WARNING_DEPENDS = ["company_id", "state", "partner_id", "under_warranty"]
+
+
+class RepairOrder(models.Model):
+    _name = "repair.order"
+    _inherit = ["repair.order", "credit.hold.mixin"]
+
+    credit_partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Credit Customer",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="The customer whose credit this repair uses.",
+    )
+    credit_warning = fields.Boolean(depends=WARNING_DEPENDS, depends_context=["lang"])
+    credit_warning_message = fields.Char(depends=WARNING_DEPENDS, depends_context=["lang"])
+
+    # ------------------------------------------------------------------
+    # credit.hold.mixin
+    # ------------------------------------------------------------------
+
+    def _credit_hold_partner(self):
+        return self.partner_id.commercial_partner_id
+
+    def _credit_hold_amount(self):
+        # a repair order has no price of its own in Odoo 18: what the customer
+        # pays for it is its sales order (none: nothing)
+        order = self.sudo().sale_order_id
+        return order._credit_hold_amount() if order else 0.0
+
+    def _credit_hold_applies(self):
+        """Whether the company stops this repair, whatever its state: a
+        customer's repair not under warranty, while credit hold and Hold
+        Repairs are on (rules R1, R10)."""
+        self.ensure_one()
+        if not self.partner_id or self.under_warranty:
+            return False
+        root = self.company_id._credit_hold_root()
+        return root.credit_hold_enabled and root.credit_hold_prevent_repairs
+
+    def _credit_hold_is_enabled(self):
+        return self.state == "draft" and self._credit_hold_applies()
+
+    def _credit_hold_document_amount(self):
+        # Only the customer's hold matters, as for an invoice: the repair has
+        # no amount, and its sales order is checked when it is confirmed
+        # (and counts in the exposure from then on).
+        return None
+
+    def _credit_hold_exemption(self):
+        return self._credit_hold_release_applies()
+
+    def _credit_hold_carry_through(self):
+        # already checked (released or re-checked): confirm without a second check
+        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
+        return super()._action_repair_confirm()  # pylint: disable=super-method-mismatch
+
+    def _credit_hold_can_rehold(self):
+        self.ensure_one()
+        # started, repaired or invoiced: too late to stop it
+        invoiced = self.sudo().sale_order_id.invoice_ids.filtered(lambda move: move.state != "cancel")
+        return self.state == "confirmed" and not invoiced
+
+    def _credit_hold_back_to_draft(self):
+        confirmed = self.filtered(lambda repair: repair.state == "confirmed")
+        if confirmed:
+            confirmed.action_repair_cancel()
+            confirmed.action_repair_cancel_draft()
+
+    @api.model
+    def _get_credit_hold_documents(self, company, partner_ids):
+        return self.search(
+            [
+                ("credit_status", "=", "held"),
+                ("company_id", "in", company._credit_hold_family().ids),
+                ("credit_partner_id", "in", partner_ids),
+                ("state", "=", "draft"),
+            ],
+            order="id",  # first held, first re-checked
+        )
+
+    # ------------------------------------------------------------------
+    # Confirmation
+    # ------------------------------------------------------------------
+
+    def _action_repair_confirm(self):
+        """Hold what must be held, confirm the rest (R10, R15).
+
+        Every path that confirms a repair comes here (the Confirm button
+        through ``action_validate``, the insufficient-quantity wizard,
+        Start Repair on a draft, the repair's sales order, RPC). Held repairs
+        stay drafts with their reason; a hold is never an exception, which
+        would roll it back.
+
+        :return: Odoo's result, or a notification of what was held (which
+            ``action_validate`` and the wizard hand to the user)
+        """
+        drafts = self.filtered(lambda repair: repair.state == "draft")
+        held, results = drafts._credit_hold_stop_held()
+        passing = self - held
+        # repairs checked here may be written state "confirmed" (see write)
+        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(passing.ids)
+        result = super(RepairOrder, passing)._action_repair_confirm() if passing else True
+        confirmed = (drafts - held).filtered(lambda repair: repair.state == "confirmed")
+        enabled = confirmed.filtered(lambda repair: repair.company_id._credit_hold_is_on())
+        if enabled:
+            enabled._credit_hold_after_check(results)
+        # a repair held earlier that passes now leaves the held list
+        confirmed.filtered(lambda repair: repair.credit_status == "held")._credit_hold_forget(self.env._("Confirmed"))
+        if held:
+            return self._credit_hold_notification(held, confirmed)
+        return result
+
+    def action_repair_start(self):
+        # Odoo confirms the drafts here, then writes them "under repair":
+        # a draft held on the way stays a draft
+        drafts = self.filtered(lambda repair: repair.state == "draft")
+        result = drafts._action_repair_confirm() if drafts else True
+        held = drafts.filtered(lambda repair: repair.state == "draft" and repair.credit_status == "held")
+        passing = self - held
+        if passing:
+            result = super(RepairOrder, passing).action_repair_start()
+        if held:
+            return self._credit_hold_notification(held, passing)
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        repairs = super().create(vals_list)
+        repairs.filtered(lambda repair: repair.state in CONFIRMED_STATES)._credit_hold_refuse_unchecked()
+        return repairs
+
+    def write(self, vals):
+        if vals.get("state") in CONFIRMED_STATES:
+            # a draft or cancelled repair confirmed other than by
+            # _action_repair_confirm (an import, a script, an RPC write)
+            changing = self.filtered(lambda repair: repair.state not in CONFIRMED_STATES)
+            result = super().write(vals)
+            changing._credit_hold_refuse_unchecked()
+            return result
+        return super().write(vals)
+
+    def _credit_hold_refuse_unchecked(self):
+        """R15: a repair confirmed without the check (a write of its state)
+        is checked now; if it would be held, the change is refused with the
+        reason."""
+        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
+        unchecked = self.filtered(lambda repair: repair.id not in checked)
+        if not unchecked or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
+            return
+        candidates = unchecked.filtered(
+            lambda repair: repair._credit_hold_applies() and not repair._credit_hold_release_applies()
+        )
+        if not candidates:
+            return
+        candidates._credit_hold_lock_partners()
+        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results())
+        refused = candidates.filtered(lambda repair: reasons.get(repair.id))
+        if refused:
+            raise UserError(
+                self.env._(
+                    "%(repairs)s cannot be confirmed: %(reason)s. Confirm it with the Confirm Repair button "
+                    "(it is then kept as a held draft for a credit controller) or ask a credit controller.",
+                    repairs=", ".join(refused.mapped("name")),
+                    reason=self.env["credit.hold.reason"]._render_entries(
+                        reasons[refused[0].id], refused[0].company_id.currency_id
+                    ),
+                )
+            )
+
+    def action_repair_cancel(self):
+        result = super().action_repair_cancel()
+        self.filtered(lambda repair: repair.state == "cancel")._credit_hold_forget(self.env._("Document cancelled"))
+        return result
