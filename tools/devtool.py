@@ -46,7 +46,10 @@ LOCAL_STAMP = LOCAL_ODOO / "READY"
 ODOO_GIT_URL = "https://github.com/odoo/odoo"
 ODOO_BRANCH = "18.0"
 # Installed into Odoo's own interpreter: the Odoo test layer runs there.
-ODOO_TEST_TOOLS = ["pytest-odoo==2.3.0"]
+# {module: package}; only the missing ones are installed. websocket-client:
+# Odoo's HttpCase drives Chrome through it (browser tests).
+ODOO_TEST_MODULES = {"pytest_odoo": "pytest-odoo==2.3.0", "websocket": "websocket-client==1.8.0"}
+ODOO_TEST_TOOLS = list(ODOO_TEST_MODULES.values())
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
 # Known-harmless lines of Odoo itself (not of our addon).
 LOG_IGNORE = ("Running as user 'root' is a security risk",)
@@ -366,6 +369,17 @@ def addon_dependencies():
     return sorted(deps - set(ADDONS))
 
 
+def extra_modules():
+    """Odoo modules the tests and ``make run`` install beside our addons without
+    the addons depending on them (tools/extra-modules.txt, one a line, ``#``
+    comments): e.g. ``payment_demo``, Odoo's demo payment provider."""
+    path = ROOT / "tools" / "extra-modules.txt"
+    if not path.is_file():
+        return []
+    names = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return sorted({name for name in names if name})
+
+
 def odoo_identity(odoo):
     """What the Odoo source is: the .odoo/ stamp's identity (archive hash or git commit),
     so that every clone of the repository set up from the same source shares one
@@ -577,7 +591,7 @@ def odoo_ready(layer):
         no_odoo(layer, why)
         return None, None
     TEST_LOG_DIR.mkdir(exist_ok=True)
-    deps = addon_dependencies()
+    deps = sorted({*addon_dependencies(), *extra_modules()})
     try:
         template, built = ensure_template(odoo, deps, TEST_LOG_DIR / "template.log")
     except RuntimeError as exc:
@@ -589,27 +603,37 @@ def odoo_ready(layer):
 
 
 def pytest_odoo_env(odoo):
-    """Environment for pytest-odoo in Odoo's interpreter; installs pytest-odoo when missing.
+    """Environment for pytest-odoo in Odoo's interpreter; installs the test tools when missing.
 
     Into .odoo/venv for our own Odoo; for an Odoo of the machine, into
     .odoo/test-tools/<interpreter> (PYTHONPATH) so that its virtualenv is left alone.
     """
     # Odoo's source folder: pytest-odoo imports odoo when pytest loads it.
     paths = [str(ROOT / "tools"), str(Path(odoo.bin).resolve().parent)]
-    probe = [odoo.python, "-c", "import importlib.util, sys; sys.exit(not importlib.util.find_spec('pytest_odoo'))"]
     if not odoo.local:
         target = LOCAL_ODOO / "test-tools" / hashlib.sha1(odoo.python.encode()).hexdigest()[:10]
         paths.append(str(target))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    if subprocess.run(probe, env=env, capture_output=True, check=False).returncode == 0:
+
+    def missing():
+        probe = (
+            "import importlib.util, sys; print(' '.join(m for m in sys.argv[1:] if not importlib.util.find_spec(m)))"
+        )
+        out = subprocess.run(
+            [odoo.python, "-c", probe, *ODOO_TEST_MODULES], env=env, capture_output=True, text=True, check=False
+        )
+        return out.stdout.split() if out.returncode == 0 else list(ODOO_TEST_MODULES)
+
+    tools = [ODOO_TEST_MODULES[module] for module in missing()]
+    if not tools:
         return env
-    say(f"  installing {', '.join(ODOO_TEST_TOOLS)} for {odoo.python}")
-    cmd = [odoo.python, "-m", "pip", "install", "--disable-pip-version-check", *ODOO_TEST_TOOLS]
+    say(f"  installing {', '.join(tools)} for {odoo.python}")
+    cmd = [odoo.python, "-m", "pip", "install", "--disable-pip-version-check", *tools]
     if not odoo.local:
         cmd += ["--target", paths[-1]]
     subprocess.run(cmd, check=False)
-    if subprocess.run(probe, env=env, capture_output=True, check=False).returncode:
-        raise RuntimeError(f"pytest-odoo could not be installed for {odoo.python}")
+    if missing():
+        raise RuntimeError(f"{', '.join(tools)} could not be installed for {odoo.python}")
     return env
 
 
@@ -682,6 +706,8 @@ def odoo_layer(keep_db=False, keyword=None):
             odoo.addons_path,
             "--odoo-log-level",
             "info",
+            # an HTTP server in the test process for HttpCase (portal pages, browser tours)
+            "--odoo-http",
             "--odoo-extra",
             f"db_host={pg['host']}",
             "--odoo-extra",
@@ -897,7 +923,7 @@ def cmd_run(args):
     base = [f"--addons-path={odoo.addons_path}", *db_args(), "-d", dbname]
     if not db_exists(dbname):
         say(f"Creating database {dbname} with {', '.join(ADDONS)} and their demo data ...")
-        setup = ["-i", ",".join(ADDONS), "--stop-after-init"]
+        setup = ["-i", ",".join([*ADDONS, *extra_modules()]), "--stop-after-init"]
     else:
         say(f"Updating {', '.join(ADDONS)} in database {dbname} ...")
         setup = ["-u", ",".join(ADDONS), "--stop-after-init"]
