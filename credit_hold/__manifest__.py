@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_portal.xml",
         "wizards/credit_hold_release_views.xml",
         "wizards/credit_hold_escalate_views.xml",
         "views/res_partner_views.xml",
@@ -27,10 +28,12 @@
         "views/credit_hold_history_views.xml",
         "views/credit_hold_authority_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
         "views/credit_hold_menus.xml",
     ],
     "demo": [
         "demo/credit_hold_demo.xml",
         "demo/credit_hold_authority_demo.xml",
+        "demo/credit_hold_portal_demo.xml",
     ],
 }

@@ -17,3 +17,7 @@ from . import sale_order_line
 from . import account_move
 from . import account_partial_reconcile
 from . import payment_transaction
+from . import credit_hold_reason_portal
+from . import res_partner_portal
+from . import credit_hold_mixin_portal
+from . import sale_order_portal

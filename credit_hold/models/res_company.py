@@ -116,6 +116,20 @@ class ResCompany(models.Model):
         string="Hold New Customers",
         help="A new customer starts on hold until its first payment is reconciled.",
     )
+    # the customer's side (portal): controllers/portal.py, models/credit_hold_portal.py
+    credit_hold_portal_visibility = fields.Selection(
+        selection=[("off", "Off"), ("reason", "Reason"), ("figures", "Reason and amounts")],
+        string="Show Credit Status in Portal",
+        default="reason",
+        required=True,
+        help="What a customer on hold sees in the portal: nothing, the reason in words, "
+        "or the reason with the amounts (overdue amount, how far over the limit).",
+    )
+    credit_hold_notify_customer = fields.Boolean(
+        string="Tell Customers About Holds",
+        help="E-mail the customer when a quotation of theirs is held, with the reason and a link to pay "
+        "in the portal (never for holds a credit controller put on).",
+    )
 
     @api.constrains(
         "credit_hold_grace_days",

@@ -34,6 +34,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.root_id.credit_hold_notify_partner_ids", readonly=False
     )
     credit_hold_new_customers = fields.Boolean(related="company_id.root_id.credit_hold_new_customers", readonly=False)
+    credit_hold_portal_visibility = fields.Selection(
+        related="company_id.root_id.credit_hold_portal_visibility", readonly=False
+    )
+    credit_hold_notify_customer = fields.Boolean(
+        related="company_id.root_id.credit_hold_notify_customer", readonly=False
+    )
     credit_hold_held_count = fields.Integer(
         string="Documents on Hold",
         compute="_compute_credit_hold_held_count",
