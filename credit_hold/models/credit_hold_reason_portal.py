@@ -32,7 +32,7 @@ class CreditHoldReason(models.AbstractModel):
                 if figures_shown and figures.get("count") is not None:
                     words.append(
                         self.env._(
-                            "%(count)s of your invoices are past their due date: %(amount)s is overdue.",
+                            "Invoices past their due date: %(count)s, for %(amount)s overdue.",
                             count=figures["count"],
                             amount=format_amount(self.env, figures.get("amount") or 0.0, currency),
                         )

@@ -23,8 +23,10 @@ class ResPartner(models.Model):
 
         :param list entries: the reasons to say (a held document's), instead
             of the customer's own
-        :param bool with_invoices: list the customer's overdue invoices
+        :param bool with_invoices: list the customer's overdue invoices and
+            held quotations
         :return: {"lines": [sentences], "invoices": overdue invoices (sudo),
+            "orders": held quotations (sudo),
             "visibility": the company's setting, "currency"}
         """
         self.ensure_one()
@@ -52,9 +54,13 @@ class ResPartner(models.Model):
                 )
                 .sorted(lambda move: (move.invoice_date_due, move.id))
             )
+        orders = self.env["sale.order"].sudo()
+        if with_invoices:
+            orders = orders._get_credit_hold_documents(root, partner.ids)
         return {
             "lines": self.env["credit.hold.reason"]._render_customer_words(entries, root.currency_id, visibility),
             "invoices": invoices,
+            "orders": orders,
             "visibility": visibility,
             "currency": root.currency_id,
         }

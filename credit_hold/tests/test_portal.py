@@ -77,13 +77,14 @@ class TestPortalStatus(PortalCommon):
             self.assertIn("Some of your invoices are past their due date.", block, url)
             for invoice in self.overdue:
                 self.assertIn(invoice.name, block)
+            self.assertIn(self.order.name, block)
             self.assertNotIn("500.00", block)
             self.assertNotIn("300.00", block)
 
     def test_home_figures(self):
         self.company.credit_hold_portal_visibility = "figures"
         block = self._block(self._page("/my", login="ch_portal_a"))
-        self.assertIn("2 of your invoices are past their due date", block)
+        self.assertIn("Invoices past their due date: 2, for", block)
         self.assertIn("500.00", block)
         self.assertIn("300.00", block)
         self.assertIn("Pay overdue invoices", block)
@@ -305,7 +306,7 @@ class TestPortalNotify(PortalCommon):
         mail = self._customer_mails(order)
         self.assertEqual(len(mail), 1)
         self.assertIn("waiting for a credit review", mail.subject)
-        self.assertIn("2 of your invoices are past their due date", mail.body_html)
+        self.assertIn("Invoices past their due date: 2, for", mail.body_html)
         self.assertIn(f"/my/orders/{order.id}?access_token=", mail.body_html)
         # confirmed again while still held: no second e-mail
         order.with_user(self.salesman).action_confirm()
