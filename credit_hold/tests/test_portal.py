@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The customer's side (portal): what a customer on hold sees, pays and is told."""
 
+import unittest
 from datetime import timedelta
 
 from lxml import html
@@ -97,6 +98,17 @@ class TestPortalStatus(PortalCommon):
         block = self._block(self._page("/my", login="ch_portal_b"))
         self.assertIn("Your account is over its credit limit by", block)
         self.assertIn("50.00", block)
+
+    def test_contact_of_customer(self):
+        """A portal user who is a contact of the customer sees the customer's
+        block; Odoo's batch payment page only covers invoices addressed to the
+        user's own partner, so each invoice is paid from its own page."""
+        self._portal_user("ch_portal_contact", self.contact)
+        block = self._block(self._page("/my", login="ch_portal_contact"))
+        self.assertIn("Some of your invoices are past their due date.", block)
+        self.assertIn(self.overdue[0].name, block)
+        self.assertIn("Pay Now", block)
+        self.assertNotIn("Pay overdue invoices", block)
 
     def test_home_off(self):
         self.company.credit_hold_portal_visibility = "off"
@@ -216,6 +228,9 @@ class TestPortalPayOverdue(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if cls.env["ir.module.module"]._get("payment_demo").state != "installed":
+            # make test installs it (tools/extra-modules.txt)
+            raise unittest.SkipTest("Odoo's demo payment provider (payment_demo) is not installed")
         provider = cls.env.ref("payment.payment_provider_demo").sudo()
         cls.provider = provider.copy({"company_id": cls.company.id, "state": "test", "is_published": True})
         cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
@@ -256,6 +271,37 @@ class TestPortalPayOverdue(PortalCommon):
         self.assertEqual(self.order.state, "sale")
         self.assertEqual(self.order.credit_status, "none")
         self.assertNotIn(STATUS, self._page("/my").text)
+
+    def test_public_visitor_pays_last_invoice(self):
+        """A visitor (not logged in) pays the last overdue invoice from its
+        link: the payment flow runs as the public user, the hold lifts and
+        the held quotation is confirmed all the same."""
+        self._register_payment(self.overdue[0])
+        self.assertTrue(self.customer.with_company(self.company).on_hold)
+        invoice = self.overdue[1]
+        self.authenticate(None, None)
+        self.assertIn("o_payment_form", self._page(invoice.get_portal_url()).text)
+        values = self.make_jsonrpc_request(
+            f"{self.base_url()}/invoice/transaction/{invoice.id}",
+            params={
+                "access_token": invoice._portal_ensure_token(),
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method.id,
+                "token_id": None,
+                "amount": invoice.amount_residual,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": invoice.get_portal_url(),
+            },
+        )
+        self.make_jsonrpc_request(
+            f"{self.base_url()}/payment/demo/simulate_payment",
+            params={"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
+        )
+        self.make_jsonrpc_request(f"{self.base_url()}/payment/status/poll", params={})
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertFalse(self.customer.with_company(self.company).on_hold)
+        self.assertEqual(self.order.state, "sale")
 
     def test_pay_one_invoice(self):
         """Odoo's own Pay Now of one invoice (its portal page): paying the
