@@ -236,6 +236,40 @@ class TestPortalPayOverdue(PortalCommon):
         cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
         cls.provider.payment_method_ids = [Command.set(cls.payment_method.ids)]
 
+    def _pay_online(self, route, **params):
+        """Pay with the demo provider as the portal's payment form does:
+        create the transaction on ``route``, let the provider confirm it,
+        then poll the status (Odoo's post-processing: the payment is posted
+        and reconciled). Returns the transaction."""
+        url = self.base_url()
+        values = self.make_jsonrpc_request(
+            f"{url}{route}",
+            params={
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method.id,
+                "token_id": None,
+                "flow": "direct",
+                "tokenization_requested": False,
+                **params,
+            },
+        )
+        self.make_jsonrpc_request(
+            f"{url}/payment/demo/simulate_payment",
+            params={"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
+        )
+        self.make_jsonrpc_request(f"{url}/payment/status/poll", params={})
+        return self.env["payment.transaction"].search([("reference", "=", values["reference"])])
+
+    def _pay_invoice_online(self, invoice):
+        """Odoo's own Pay Now on the invoice's portal page."""
+        self.assertIn("o_payment_form", self._page(invoice.get_portal_url()).text)
+        return self._pay_online(
+            f"/invoice/transaction/{invoice.id}",
+            access_token=invoice._portal_ensure_token(),
+            amount=invoice.amount_residual,
+            landing_route=invoice.get_portal_url(),
+        )
+
     def test_pay_overdue_lifts_hold_and_confirms(self):
         """The customer pays both overdue invoices at once with Odoo's demo
         provider, as the portal does: the payment is reconciled, the hold
@@ -244,26 +278,12 @@ class TestPortalPayOverdue(PortalCommon):
         response = self._page("/my/invoices/overdue")
         form = html.fromstring(response.content).xpath('//form[@id="o_payment_form"]')
         self.assertTrue(form, "Odoo's overdue invoices payment page")
-        url = self.base_url()
-        values = self.make_jsonrpc_request(
-            f"{url}/invoice/transaction/overdue",
-            params={
-                "payment_reference": form[0].get("data-reference-prefix") or form[0].get("data-payment-reference"),
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "token_id": None,
-                "amount": 500.0,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": "/my/invoices/",
-            },
+        tx = self._pay_online(
+            "/invoice/transaction/overdue",
+            payment_reference=form[0].get("data-payment-reference"),
+            amount=500.0,
+            landing_route="/my/invoices/",
         )
-        self.make_jsonrpc_request(
-            f"{url}/payment/demo/simulate_payment",
-            params={"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
-        )
-        self.make_jsonrpc_request(f"{url}/payment/status/poll", params={})
-        tx = self.env["payment.transaction"].search([("reference", "=", values["reference"])])
         self.assertEqual(tx.state, "done")
         self.assertTrue(tx.is_post_processed)
         self.assertEqual(set(self.overdue.mapped("payment_state")), {"paid"})
@@ -278,57 +298,17 @@ class TestPortalPayOverdue(PortalCommon):
         the held quotation is confirmed all the same."""
         self._register_payment(self.overdue[0])
         self.assertTrue(self.customer.with_company(self.company).on_hold)
-        invoice = self.overdue[1]
         self.authenticate(None, None)
-        self.assertIn("o_payment_form", self._page(invoice.get_portal_url()).text)
-        values = self.make_jsonrpc_request(
-            f"{self.base_url()}/invoice/transaction/{invoice.id}",
-            params={
-                "access_token": invoice._portal_ensure_token(),
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "token_id": None,
-                "amount": invoice.amount_residual,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": invoice.get_portal_url(),
-            },
-        )
-        self.make_jsonrpc_request(
-            f"{self.base_url()}/payment/demo/simulate_payment",
-            params={"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
-        )
-        self.make_jsonrpc_request(f"{self.base_url()}/payment/status/poll", params={})
-        self.assertEqual(invoice.payment_state, "paid")
+        self._pay_invoice_online(self.overdue[1])
+        self.assertEqual(self.overdue[1].payment_state, "paid")
         self.assertFalse(self.customer.with_company(self.company).on_hold)
         self.assertEqual(self.order.state, "sale")
 
     def test_pay_one_invoice(self):
-        """Odoo's own Pay Now of one invoice (its portal page): paying the
-        first leaves the customer on hold for the second."""
+        """Paying the first overdue invoice leaves the customer on hold for the second."""
         self.authenticate("ch_portal_a", "ch_portal_a")
-        invoice = self.overdue[0]
-        response = self._page(invoice.get_portal_url())
-        self.assertIn("o_payment_form", response.text)
-        values = self.make_jsonrpc_request(
-            f"{self.base_url()}/invoice/transaction/{invoice.id}",
-            params={
-                "access_token": invoice._portal_ensure_token(),
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "token_id": None,
-                "amount": invoice.amount_residual,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": invoice.get_portal_url(),
-            },
-        )
-        self.make_jsonrpc_request(
-            f"{self.base_url()}/payment/demo/simulate_payment",
-            params={"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
-        )
-        self.make_jsonrpc_request(f"{self.base_url()}/payment/status/poll", params={})
-        self.assertEqual(invoice.payment_state, "paid")
+        self._pay_invoice_online(self.overdue[0])
+        self.assertEqual(self.overdue[0].payment_state, "paid")
         self.assertTrue(self.customer.with_company(self.company).on_hold)
         self.assertEqual(self.order.credit_status, "held")
 
