@@ -31,6 +31,11 @@
         "views/portal_templates.xml",
         "views/credit_hold_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "credit_hold/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/credit_hold_demo.xml",
         "demo/credit_hold_authority_demo.xml",

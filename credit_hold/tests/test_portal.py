@@ -304,6 +304,15 @@ class TestPortalPayOverdue(PortalCommon):
         self.assertFalse(self.customer.with_company(self.company).on_hold)
         self.assertEqual(self.order.state, "sale")
 
+    def test_browser_pay_overdue(self):
+        """In a real browser: the customer clicks Pay overdue invoices in the
+        portal home's block and pays with the demo provider; the hold lifts
+        and the held quotation is confirmed."""
+        self.start_tour("/my", "credit_hold_portal_pay_overdue", login="ch_portal_a")
+        self.assertEqual(set(self.overdue.mapped("payment_state")), {"paid"})
+        self.assertFalse(self.customer.with_company(self.company).on_hold)
+        self.assertEqual(self.order.state, "sale")
+
     def test_pay_one_invoice(self):
         """Paying the first overdue invoice leaves the customer on hold for the second."""
         self.authenticate("ch_portal_a", "ch_portal_a")
