@@ -168,6 +168,12 @@ class TestPortalHeldQuotation(PortalCommon):
         self.assertNotIn('id="accept"', response.text)
         self.assertFalse(self.order._has_to_be_signed())
 
+    def test_quotations_list_badge(self):
+        self.order.action_quotation_sent()
+        response = self._page("/my/quotes", login="ch_portal_a")
+        self.assertIn(self.order.name, response.text)
+        self.assertIn("o_credit_hold_portal_badge", response.text)
+
     def test_held_quotation_payable_in_full(self):
         self.order.write({"require_signature": True, "require_payment": True, "prepayment_percent": 1.0})
         response = self._page(f"/my/orders/{self.order.id}", login="ch_portal_a")
