@@ -103,7 +103,7 @@ class CreditHoldDocument(models.Model):
         expressions over ``alias``; ``where`` an optional extra condition.
         """
         kinds = [entry[0] for entry in self._credit_hold_document_types()]
-        model = dict((k, m) for k, _label, m in self._credit_hold_document_types())[kind]
+        model = {k: m for k, _label, m in self._credit_hold_document_types()}[kind]
         a = SQL.identifier(alias)
         return SQL(
             """

@@ -284,7 +284,7 @@ class CreditHoldMixin(models.AbstractModel):
         """Odoo's "Blocking Message" partner warning, which Odoo itself only
         enforces in the form's onchange, is a reason (``blocked``) with the
         warning's message (rules R15, R22)."""
-        field = self._credit_hold_warning_field()
+        field = self._credit_hold_warning_field()  # pylint: disable=assignment-from-none
         if not field:
             return
         for doc in self:

@@ -88,9 +88,7 @@ class CreditHoldReason(models.AbstractModel):
                     )
                 )
             elif code == REASON_BLOCKED and figures.get("message"):
-                words.append(
-                    self.env._("Blocked by the customer's warning: %(message)s", message=figures["message"])
-                )
+                words.append(self.env._("Blocked by the customer's warning: %(message)s", message=figures["message"]))
             elif code in labels:
                 words.append(labels[code])
             else:

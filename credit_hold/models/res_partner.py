@@ -332,7 +332,9 @@ class ResPartner(models.Model):
         roots = (
             self.env["res.company"]
             .sudo()
-            .search([("parent_id", "=", False), ("credit_hold_enabled", "=", True), ("credit_hold_auto_release", "=", True)])
+            .search(
+                [("parent_id", "=", False), ("credit_hold_enabled", "=", True), ("credit_hold_auto_release", "=", True)]
+            )
         )
         for root in roots:
             self._credit_hold_retry_documents(root, self.ids)
