@@ -60,13 +60,15 @@ class StockPicking(models.Model):
         return root.credit_hold_enabled and root.credit_hold_prevent_deliveries
 
     def _credit_hold_is_delivery(self):
-        """Goods leaving to a customer. Receipts, internal transfers, returns
-        from the customer, returns to a vendor and dropship are never held
+        """Goods leaving our stock for a customer. Receipts, internal
+        transfers (the pick and pack steps), returns from the customer,
+        returns to a vendor and dropship (from the vendor) are never held
         (rules R10)."""
         self.ensure_one()
         return (
             self.picking_type_code == "outgoing"
             and self.location_dest_id.usage == "customer"
+            and self.location_id.usage != "supplier"
             and bool(self._credit_hold_partner())
         )
 

@@ -64,6 +64,32 @@ class TestDelivery(CreditHoldCommon):
     def _validate(self, picking):
         return picking.with_user(self.stock_user).button_validate()
 
+    def _transfer(self, picking_type, source, destination, qty=1.0):
+        """A transfer of the customer's typed in Inventory by the stock user."""
+        return (
+            self.env["stock.picking"]
+            .with_user(self.stock_user)
+            .create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": self.customer.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.widget.name,
+                                "product_id": self.widget.id,
+                                "product_uom_qty": qty,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
     def _backorder_wizard(self, action):
         """The "Create Backorder?" dialog that ``action`` opens, as the stock user."""
         model = self.env[action["res_model"]].with_user(self.stock_user)
@@ -214,30 +240,39 @@ class TestDelivery(CreditHoldCommon):
         self.assertEqual(returned.state, "done")
         self.assertEqual(returned.credit_status, "none")
         # a receipt from the same partner
-        receipt = (
-            self.env["stock.picking"]
-            .with_user(self.stock_user)
-            .create(
-                {
-                    "picking_type_id": self.warehouse.in_type_id.id,
-                    "partner_id": self.customer.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": "Widget",
-                                "product_id": self.widget.id,
-                                "product_uom_qty": 1.0,
-                                "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                                "location_dest_id": self.stock_location.id,
-                            }
-                        )
-                    ],
-                }
-            )
+        receipt = self._transfer(
+            self.warehouse.in_type_id, self.env.ref("stock.stock_location_suppliers"), self.stock_location
         )
         self._validate(receipt)
         self.assertEqual(receipt.state, "done")
         self.assertEqual(receipt.credit_status, "none")
+
+    def test_multi_step_delivery_held_at_the_last_step(self):
+        self.warehouse.delivery_steps = "pick_ship"
+        order = self._stock_order()
+        pick = order.picking_ids
+        self.assertEqual(pick.picking_type_code, "internal")
+        self._hold_customer()
+        # moving the goods inside the warehouse is not delivering them
+        self._validate(pick)
+        self.assertEqual(pick.state, "done")
+        self.assertEqual(pick.credit_status, "none")
+        ship = order.picking_ids - pick
+        self.assertEqual(ship.picking_type_code, "outgoing")
+        self._validate(ship)
+        self.assertHeld(ship, "enforced")
+
+    def test_from_the_vendor_never_held(self):
+        # a transfer from the vendor straight to the customer (dropship)
+        self._hold_customer()
+        picking = self._transfer(
+            self.warehouse.out_type_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            self.env.ref("stock.stock_location_customers"),
+        )
+        self._validate(picking)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.credit_status, "none")
 
     def test_not_held_when_a_switch_is_off(self):
         pickings = {"credit_hold_prevent_deliveries": self._delivery(), "credit_hold_enabled": self._delivery()}
@@ -317,6 +352,20 @@ class TestDelivery(CreditHoldCommon):
         # a delivery that left cannot be held again
         with self.assertRaisesRegex(UserError, "cannot be held again"):
             picking.with_user(self.controller).action_credit_hold()
+
+    def test_only_controllers_change_the_hold(self):
+        picking = self._delivery()
+        self._hold_customer()
+        self._validate(picking)
+        as_stock_user = picking.with_user(self.stock_user)
+        for call in (
+            lambda: as_stock_user.write({"credit_status": "none"}),
+            as_stock_user.action_credit_cancel_check,
+            as_stock_user.action_credit_release,
+        ):
+            with self.assertRaises(AccessError):
+                call()
+        self.assertHeld(picking, "enforced")
 
     def test_release_of_a_partial_delivery_leaves_a_backorder(self):
         picking = self._delivery()
