@@ -63,8 +63,11 @@ class StockPicking(models.Model):
         """Goods leaving our stock for a customer. Receipts, internal
         transfers (the pick and pack steps), returns from the customer,
         returns to a vendor and dropship (from the vendor) are never held
-        (rules R10)."""
+        (rules R10), nor the deliveries of Point of Sale orders (sold at the
+        counter, where Odoo validates them when the order is paid)."""
         self.ensure_one()
+        if "pos_order_id" in self._fields and self.pos_order_id:
+            return False
         return (
             self.picking_type_code == "outgoing"
             and self.location_dest_id.usage == "customer"

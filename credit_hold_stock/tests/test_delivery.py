@@ -274,6 +274,18 @@ class TestDelivery(CreditHoldCommon):
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.credit_status, "none")
 
+    def test_setting_of_the_root_company(self):
+        self.company.credit_hold_prevent_deliveries = False
+        branch = self.env["res.company"].create({"name": "Branch", "parent_id": self.company.id})
+        self.env.user.company_ids |= branch
+        settings = self.env["res.config.settings"].with_company(branch).create({})
+        self.assertFalse(settings.credit_hold_prevent_deliveries)
+        settings.credit_hold_prevent_deliveries = True
+        settings.execute()
+        # a branch edits its root company's setting
+        self.assertTrue(self.company.credit_hold_prevent_deliveries)
+        self.assertFalse(branch.credit_hold_prevent_deliveries)
+
     def test_not_held_when_a_switch_is_off(self):
         pickings = {"credit_hold_prevent_deliveries": self._delivery(), "credit_hold_enabled": self._delivery()}
         self._hold_customer()
