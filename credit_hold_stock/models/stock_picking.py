@@ -1,13 +1,15 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.addons.credit_hold.decision import REASON_BLOCKED, text_to_codes
 from odoo.exceptions import UserError
 
-# deliveries checked in this transaction that are validated without a second
-# check: while button_validate runs on the ones it let through, and those a
-# release or an automatic release carries through (cleared on commit and
-# rollback; never a context key, which the caller writes)
+# deliveries validated without a second check: while button_validate runs on
+# the ones it let through, and while a release or an automatic release carries
+# them through (a transaction mark, cleared on commit and rollback; never a
+# context key, which the caller writes)
 CHECKED_KEY = "credit_hold_stock.checked_pickings"
 # what the warning banner reads (the mixin's also reads an amount_total that
 # transfers have not)
@@ -103,8 +105,8 @@ class StockPicking(models.Model):
         # already checked (released or re-checked): validate without a second
         # check, and without the backorder question (what is not reserved
         # goes to a backorder, checked again when it is validated)
-        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
-        result = self.with_context(skip_backorder=True, skip_sms=True).button_validate()
+        with self._credit_hold_checked():
+            result = self.with_context(skip_backorder=True, skip_sms=True).button_validate()
         not_done = self.filtered(lambda p: p.state != "done")
         if not_done:
             raise UserError(
@@ -140,6 +142,20 @@ class StockPicking(models.Model):
     # Validation
     # ------------------------------------------------------------------
 
+    @contextmanager
+    def _credit_hold_checked(self):
+        """While in this block, these deliveries count as checked: validated
+        without a second check. The mark lives in the transaction (see
+        CHECKED_KEY) and only for the block, so a validation that fails or
+        stops at a wizard leaves nothing behind."""
+        checked = self.env.cr.precommit.data.setdefault(CHECKED_KEY, set())
+        marked = set(self.ids) - checked
+        checked |= marked
+        try:
+            yield
+        finally:
+            checked -= marked
+
     def _credit_hold_stop_deliveries(self):
         """Check the deliveries of ``self`` about to be validated and mark
         the held ones; return them (the caller goes on with the others)."""
@@ -159,13 +175,8 @@ class StockPicking(models.Model):
         result = True
         if passing:
             # checked just now: _action_done, reached from here, does not check again
-            checked = self.env.cr.precommit.data.setdefault(CHECKED_KEY, set())
-            marked = set(passing.ids) - checked
-            checked |= marked
-            try:
+            with passing._credit_hold_checked():
                 result = super(StockPicking, passing).button_validate()
-            finally:
-                checked -= marked
         if not held:
             return result
         validated = passing.filtered(lambda p: p.state == "done")

@@ -402,6 +402,22 @@ class TestDelivery(CreditHoldCommon):
         self.assertFalse(picking.credit_held_reason_codes)
         self.assertFalse(picking.activity_ids)
 
+    def test_auto_release_that_cannot_validate_keeps_it_held(self):
+        picking = self._delivery()
+        self._hold_customer()
+        self._validate(picking)
+        # the goods were given to another order meanwhile: nothing reserved
+        picking.with_user(self.stock_user).do_unreserve()
+        self.customer.with_user(self.controller).action_credit_hold_automatic()
+        self.assertFalse(self.customer.on_hold)
+        self.assertHeld(picking, "enforced", state="confirmed")
+        self.assertIn("could not be carried through", picking.message_ids[0].body)
+        # the failed attempt leaves no mark: checked again when validated
+        self._hold_customer()
+        picking.with_user(self.stock_user).action_assign()
+        self._validate(picking)
+        self.assertHeld(picking, "enforced")
+
     def test_validated_later_leaves_the_held_list(self):
         self.company.credit_hold_auto_release = False
         picking = self._delivery()
