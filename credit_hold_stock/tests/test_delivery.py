@@ -379,6 +379,21 @@ class TestDelivery(CreditHoldCommon):
                 call()
         self.assertHeld(picking, "enforced")
 
+    def test_release_refused_when_it_cannot_validate(self):
+        picking = self._delivery()
+        self._hold_customer()
+        self._validate(picking)
+        picking.with_user(self.stock_user).do_unreserve()
+        # (Odoo's assertRaises rolls back as the request would)
+        with self.assertRaises(UserError) as caught:
+            picking.with_user(self.controller).credit_release("Ship it")
+        self.assertIn("no quantities are reserved", str(caught.exception))
+        self.assertHeld(picking, "enforced", state="confirmed")
+        # the customer's state is shown on the delivery being prepared
+        picking.invalidate_recordset(["credit_warning", "credit_warning_message"])
+        self.assertTrue(picking.credit_warning)
+        self.assertIn("would hold it", picking.credit_warning_message)
+
     def test_release_of_a_partial_delivery_leaves_a_backorder(self):
         picking = self._delivery()
         picking.move_ids.quantity = 3.0
