@@ -309,6 +309,10 @@ class TestDelivery(CreditHoldCommon):
         second.with_user(self.stock_user)._action_done()
         self.assertHeld(second, "blocked")
         self.assertFalse(self.customer.on_hold)
+        # clearing the warning validates them (Release Automatically)
+        self.customer.with_user(self.salesman).write({"picking_warn": "warning"})
+        self.assertEqual((first | second).mapped("state"), ["done", "done"])
+        self.assertEqual((first | second).mapped("credit_status"), ["none", "none"])
 
     def test_sale_warning_does_not_hold_deliveries(self):
         picking = self._delivery()
