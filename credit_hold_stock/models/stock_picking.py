@@ -58,6 +58,10 @@ class StockPicking(models.Model):
     def _credit_hold_is_enabled(self):
         if self.state in ("done", "cancel") or not self._credit_hold_is_delivery():
             return False
+        return self._credit_hold_deliveries_on()
+
+    def _credit_hold_deliveries_on(self):
+        """Whether the company (its root's settings) holds deliveries."""
         root = self.company_id._credit_hold_root()
         return root.credit_hold_enabled and root.credit_hold_prevent_deliveries
 
@@ -159,7 +163,8 @@ class StockPicking(models.Model):
     def _credit_hold_stop_deliveries(self):
         """Check the deliveries of ``self`` about to be validated and mark
         the held ones; return them (the caller goes on with the others)."""
-        enabled = self.filtered(lambda p: p.company_id._credit_hold_is_on())
+        # nothing more to pay than reading the company's switches while off
+        enabled = self.filtered(lambda p: p._credit_hold_deliveries_on())
         if not enabled:
             return self.browse()
         checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
