@@ -118,6 +118,7 @@ class AccountMove(models.Model):
         to_post = self - held
         self.env.cr.precommit.data.setdefault(POSTING_KEY, set()).update(to_post.ids)
         posted = super(AccountMove, to_post)._post(soft=soft) if to_post else self.browse()
+        posted._credit_hold_went_through()
         # Posting changes the balance (invoices, credit notes, payments): R3.
         self.env["res.partner"]._credit_hold_evaluate_moves(posted & enabled)
         return posted

@@ -599,6 +599,18 @@ class CreditHoldMixin(models.AbstractModel):
             )
             held._credit_hold_close_activities(feedback)
 
+    def _credit_hold_went_through(self):
+        """Held documents that passed a later check and went through (confirmed
+        or posted by a user once their customer was clear, without waiting for
+        the automatic release) leave the held list."""
+        docs = self.filtered(lambda d: d.credit_status == "held")
+        if not docs:
+            return
+        docs.sudo().write({"credit_status": "none", "credit_held_reason_codes": False, "credit_held_reasons": False})
+        for doc in docs:
+            doc.sudo()._message_log(body=self.env._("The credit check passed: the hold is over."))
+        docs._credit_hold_close_activities(self.env._("Credit check passed"))
+
     @api.model
     def _credit_hold_bulk(self, documents, method, done_label, *args):
         """Run ``method`` on each document on its own (a savepoint each), so that

@@ -123,6 +123,7 @@ class SaleOrder(models.Model):
         # orders checked here may be written state "sale" (see write)
         self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(passing.ids)
         result = super(SaleOrder, passing).action_confirm() if passing else True
+        passing.filtered(lambda o: o.state == "sale")._credit_hold_went_through()
         enabled = passing.filtered(lambda o: o.company_id._credit_hold_is_on())
         if enabled:
             enabled._credit_hold_after_check(results)

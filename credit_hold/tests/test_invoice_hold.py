@@ -23,6 +23,18 @@ class TestInvoiceHold(CreditHoldCommon):
         invoice._post(soft=True)
         self.assertEqual(invoice.state, "draft")
 
+    def test_held_invoice_posted_later_leaves_the_list(self):
+        self.company.credit_hold_auto_release = False
+        self.customer.with_user(self.controller).action_credit_hold_enforce_on()
+        invoice = self._invoice(self.customer, 100.0)
+        self.assertEqual(invoice.credit_status, "held")
+        self.customer.with_user(self.controller).action_credit_hold_automatic()
+        self.assertEqual(invoice.state, "draft")
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.credit_status, "none")
+        self.assertFalse(invoice.activity_ids)
+
     def test_invoices_go_on_when_the_switch_is_off(self):
         self.company.credit_hold_prevent_invoices = False
         self.customer.with_user(self.controller).action_credit_hold_enforce_on()

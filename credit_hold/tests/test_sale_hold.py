@@ -204,6 +204,16 @@ class TestSaleHold(CreditHoldCommon):
         self._register_payment(invoice)
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.credit_status, "held")
+        # the salesperson confirms it again once the customer is clear: it
+        # goes through and leaves the held list, the review is closed
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.credit_status, "none")
+        self.assertFalse(order.credit_held_reason_codes)
+        self.assertFalse(order.activity_ids)
+        self.assertFalse(
+            self.env["credit.hold.document"].search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+        )
 
     def test_auto_release_when_controller_forces_off(self):
         self.customer.with_user(self.controller).action_credit_hold_enforce_on()

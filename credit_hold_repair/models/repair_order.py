@@ -122,7 +122,7 @@ class RepairOrder(models.Model):
         if enabled:
             enabled._credit_hold_after_check(results)
         # a repair held earlier that passes now leaves the held list
-        confirmed.filtered(lambda repair: repair.credit_status == "held")._credit_hold_forget(self.env._("Confirmed"))
+        confirmed._credit_hold_went_through()
         if held:
             return self._credit_hold_notification(held, confirmed)
         return result

@@ -201,9 +201,7 @@ class StockPicking(models.Model):
         passing = self - held
         result = super(StockPicking, passing)._action_done() if passing else True
         # a delivery held earlier that passes now leaves the held list
-        passing.filtered(lambda p: p.credit_status == "held" and p.state == "done")._credit_hold_forget(
-            self.env._("Validated")
-        )
+        passing.filtered(lambda p: p.state == "done")._credit_hold_went_through()
         return result
 
     def action_cancel(self):
