@@ -20,6 +20,7 @@
         "data/mail_template_data.xml",
         "wizards/credit_hold_release_views.xml",
         "wizards/credit_hold_escalate_views.xml",
+        "wizards/credit_hold_temp_limit_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
@@ -27,10 +28,14 @@
         "views/credit_hold_history_views.xml",
         "views/credit_hold_authority_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_temp_limit_views.xml",
+        "views/credit_limit_history_views.xml",
+        "views/credit_hold_report_views.xml",
         "views/credit_hold_menus.xml",
     ],
     "demo": [
         "demo/credit_hold_demo.xml",
         "demo/credit_hold_authority_demo.xml",
+        "demo/credit_hold_temp_limit_demo.xml",
     ],
 }
