@@ -64,6 +64,15 @@ class TestTempLimit(CreditHoldCommon):
         self.assertIn("Seasonal orders", note.body)
 
     @freeze_time("2026-03-01")
+    def test_orders_are_checked_against_the_temporary_limit(self):
+        self._grant(3000.0)
+        order = self._order(self.customer, 2500.0, confirm=True)
+        self.assertEqual(order.state, "sale")
+        order_2 = self._order(self.customer, 600.0, confirm=True)  # 3,100 of 3,000
+        self.assertEqual(order_2.credit_status, "held")
+        self.assertIn("3,000.00", order_2.credit_held_reason)
+
+    @freeze_time("2026-03-01")
     def test_threshold_applies_on_top_of_the_temporary_limit(self):
         self._over_the_limit()
         self.customer.with_user(self.controller).credit_threshold = 50.0
@@ -165,3 +174,9 @@ class TestTempLimit(CreditHoldCommon):
                 {"partner_id": self.customer.id, "amount": 5000.0, "end_date": "2026-03-09", "reason": "x"}
             )
         self.assertFalse(self.customer.credit_temp_limit)
+        # the form shows the button to controllers only
+        form = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])["views"]["form"]
+        self.assertIn("credit_temp_limit_end", form["arch"])
+        self.assertNotIn("action_credit_temp_limit", form["arch"])
+        form = self.env["res.partner"].with_user(self.controller).get_views([(False, "form")])["views"]["form"]
+        self.assertIn("action_credit_temp_limit", form["arch"])
