@@ -139,6 +139,17 @@ class TestTempLimit(CreditHoldCommon):
         self.assertFalse(self.customer.credit_temp_limit_end)
 
     @freeze_time("2026-03-01")
+    def test_per_company(self):
+        company_2 = self.setup_other_company(name="Company Two")["company"]
+        company_2.credit_hold_enabled = True
+        other = self.customer.with_company(company_2)
+        other.credit_limit = 1000.0
+        self._grant(2000.0)
+        self.assertFalse(other.credit_temp_limit)
+        self.assertEqual(other.credit_effective_limit, 1000.0)
+        self.assertEqual(self.customer.credit_effective_limit, 2000.0)
+
+    @freeze_time("2026-03-01")
     def test_bad_input_names_the_field(self):
         cases = [
             ({"amount": -5.0}, "Temporary Limit cannot be negative"),
