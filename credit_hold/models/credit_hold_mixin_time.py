@@ -18,7 +18,7 @@ OUTCOMES = [("released", "Released"), ("carried", "Carried through"), ("cancelle
 
 
 class CreditHoldMixin(models.AbstractModel):
-    _inherit = "credit.hold.mixin"
+    _inherit = "credit.hold.mixin"  # pylint: disable=consider-merging-classes-inherited
 
     credit_hold_started_date = fields.Datetime(
         string="Last Hold Started",

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CreditHoldCommon
 
@@ -101,6 +101,17 @@ class TestReporting(CreditHoldCommon):
         # average time on hold by who released
         by_releaser = dict(model._read_group([], ["credit_released_uid"], ["credit_hold_days:avg"]))
         self.assertEqual(by_releaser[self.controller], 2.0)
+
+    def test_the_analysis_menu_is_for_credit_managers(self):
+        manager = new_test_user(
+            self.env,
+            login="ch_report_manager",
+            groups="base.group_user,sales_team.group_sale_salesman,credit_hold.group_credit_manager",
+            company_id=self.company.id,
+        )
+        menu = self.env.ref("credit_hold.credit_hold_document_analysis_menu")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.controller)._visible_menu_ids())
 
     def test_customers_on_hold_graph(self):
         self._invoice(self.customer, 1000.0)
