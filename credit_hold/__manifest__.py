@@ -21,6 +21,7 @@
         "data/mail_template_portal.xml",
         "wizards/credit_hold_release_views.xml",
         "wizards/credit_hold_escalate_views.xml",
+        "wizards/credit_hold_temp_limit_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
@@ -29,6 +30,9 @@
         "views/credit_hold_authority_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "views/res_partner_temp_limit_views.xml",
+        "views/credit_limit_history_views.xml",
+        "views/credit_hold_report_views.xml",
         "views/credit_hold_menus.xml",
     ],
     "assets": {
@@ -40,5 +44,6 @@
         "demo/credit_hold_demo.xml",
         "demo/credit_hold_authority_demo.xml",
         "demo/credit_hold_portal_demo.xml",
+        "demo/credit_hold_temp_limit_demo.xml",
     ],
 }

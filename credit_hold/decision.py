@@ -145,6 +145,22 @@ def effective_limit(credit_limit, threshold, default_threshold=100.0):
     return credit_limit * pct / 100.0
 
 
+def limit_in_force(credit_limit, temp_limit, temp_limit_end, today):
+    """R5 (temporary limit): the credit limit that applies on ``today``. A
+    temporary limit replaces the permanent one until the day before its end
+    date; on the end date (excluded) and after it the permanent limit applies
+    again. The threshold applies on top of whichever limit is in force.
+
+    :param float credit_limit: the permanent limit (0: none)
+    :param float temp_limit: the temporary limit (0 or None: none)
+    :param datetime.date temp_limit_end: its end date, excluded (None: none)
+    :param datetime.date today: the day of the decision
+    """
+    if temp_limit and temp_limit > 0 and temp_limit_end and today < temp_limit_end:
+        return temp_limit
+    return credit_limit or 0.0
+
+
 def codes_to_text(codes):
     """Reason codes as stored: comma-separated, in :data:`REASON_ORDER`
     (codes added by other modules follow, sorted). False when empty."""

@@ -229,3 +229,34 @@ class TestValidation:
     def test_bad_hold_type(self):
         with pytest.raises(ValueError):
             d.Figures(hold_type="sometimes")
+
+
+class TestTemporaryLimit:
+    """R5, temporary limit: in force until the day before its end date."""
+
+    END = date(2026, 3, 10)
+
+    @pytest.mark.parametrize(
+        ("today", "expected"),
+        [
+            (date(2026, 3, 1), 5000.0),
+            (date(2026, 3, 9), 5000.0),
+            (date(2026, 3, 10), 1000.0),
+            (date(2026, 4, 1), 1000.0),
+        ],
+    )
+    def test_in_force_until_the_end_date_excluded(self, today, expected):
+        assert d.limit_in_force(1000.0, 5000.0, self.END, today) == expected
+
+    def test_without_temporary_limit_the_permanent_one(self):
+        assert d.limit_in_force(1000.0, 0.0, self.END, date(2026, 3, 1)) == 1000.0
+        assert d.limit_in_force(1000.0, 5000.0, None, date(2026, 3, 1)) == 1000.0
+        assert d.limit_in_force(False, None, None, date(2026, 3, 1)) == 0.0
+
+    def test_threshold_applies_on_top_of_the_temporary_limit(self):
+        limit = d.limit_in_force(1000.0, 5000.0, self.END, date(2026, 3, 9))
+        figures = d.Figures(credit_limit=limit, threshold=90.0, total_balance=4400.0)
+        result = d.decide(ON, figures)
+        assert result.effective_limit == pytest.approx(4500.0)
+        assert not result.on_hold
+        assert d.decide(ON, d.Figures(credit_limit=limit, threshold=90.0, total_balance=4500.0)).on_hold

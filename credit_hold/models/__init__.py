@@ -5,11 +5,14 @@ from . import credit_hold_reason
 from . import credit_hold_figures
 from . import res_partner
 from . import res_partner_evaluation
+from . import res_partner_temp_limit
+from . import credit_limit_history
 from . import credit_hold_history
 from . import credit_hold_lock
 from . import credit_hold_queue
 from . import credit_hold_mixin
 from . import credit_hold_mixin_authority
+from . import credit_hold_mixin_time
 from . import credit_hold_document
 from . import credit_hold_document_authority
 from . import sale_order

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .credit_hold_mixin import PROTECTED_FIELDS
+from .credit_hold_mixin_time import OUTCOMES, TIME_FIELDS
 
 #: Rows of the view get ``id = res_id * ID_STRIDE + index of their type``
 #: (see :meth:`CreditHoldDocument._credit_hold_document_types`).
@@ -14,7 +15,9 @@ ID_STRIDE = 16
 
 class CreditHoldDocument(models.Model):
     """Every held or released document, orders and invoices in one list:
-    the credit controller's daily screen."""
+    the credit controller's daily screen. Documents whose hold ended
+    (carried through or cancelled) stay in the view as archived rows, with
+    their time on hold, for the analysis."""
 
     _name = "credit.hold.document"
     _description = "Credit-Held Document"
@@ -32,6 +35,7 @@ class CreditHoldDocument(models.Model):
             "amount_total",
             "currency_rate",
             *PROTECTED_FIELDS,
+            *TIME_FIELDS,
         ],
         "account.move": [
             "name",
@@ -40,6 +44,7 @@ class CreditHoldDocument(models.Model):
             "invoice_user_id",
             "amount_total_signed",
             *PROTECTED_FIELDS,
+            *TIME_FIELDS,
         ],
     }
 
@@ -69,6 +74,23 @@ class CreditHoldDocument(models.Model):
     credit_released_uid = fields.Many2one("res.users", string="Released By", readonly=True)
     credit_released_date = fields.Datetime(string="Released On", readonly=True)
     credit_release_reason = fields.Char(string="Release Reason", readonly=True)
+    # documents whose hold ended are archived rows: the held list is as
+    # before, the analysis shows them (active_test off)
+    active = fields.Boolean(readonly=True)
+    credit_hold_ended_date = fields.Datetime(string="Hold Ended", readonly=True)
+    credit_hold_outcome = fields.Selection(
+        selection=OUTCOMES,
+        string="Hold Outcome",
+        readonly=True,
+    )
+    credit_hold_days = fields.Float(
+        string="Time on Hold (Days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="From the start of the hold to its end (released, carried through or cancelled); "
+        "empty while the document is still held.",
+    )
     partner_credit_limit = fields.Monetary(string="Limit", compute="_compute_partner_figures")
     partner_total_balance = fields.Monetary(string="Balance", compute="_compute_partner_figures")
     partner_exposure = fields.Monetary(string="Exposure", compute="_compute_partner_figures")
@@ -112,10 +134,17 @@ class CreditHoldDocument(models.Model):
                    %(user)s AS user_id, %(amount)s AS amount,
                    %(a)s.credit_status, %(a)s.credit_held_reason_codes,
                    split_part(%(a)s.credit_held_reason_codes, ',', 1) AS reason_code,
-                   %(a)s.credit_held_reasons, %(a)s.credit_held_date, %(a)s.credit_released_uid,
-                   %(a)s.credit_released_date, %(a)s.credit_release_reason
+                   %(a)s.credit_held_reasons,
+                   COALESCE(%(a)s.credit_held_date, %(a)s.credit_hold_started_date) AS credit_held_date,
+                   %(a)s.credit_released_uid, %(a)s.credit_released_date, %(a)s.credit_release_reason,
+                   %(a)s.credit_hold_ended_date, %(a)s.credit_hold_outcome,
+                   %(a)s.credit_status IN ('held', 'released') AS active,
+                   EXTRACT(EPOCH FROM %(a)s.credit_hold_ended_date
+                           - COALESCE(%(a)s.credit_held_date, %(a)s.credit_hold_started_date)) / 86400.0
+                       AS credit_hold_days
               FROM %(table)s %(a)s
-             WHERE %(a)s.credit_status IN ('held', 'released') AND %(where)s
+             WHERE (%(a)s.credit_status IN ('held', 'released') OR %(a)s.credit_hold_ended_date IS NOT NULL)
+               AND %(where)s
             """,
             a=a,
             stride=ID_STRIDE,

@@ -67,6 +67,8 @@ class CreditHoldQueue(models.Model):
                 self.env["res.company"].sudo().search([("credit_hold_enabled", "=", True), ("parent_id", "=", False)])
             )
             for root in roots:
+                # temporary limits ending today are removed before the pass
+                self.env["res.partner"]._credit_hold_expire_temp_limits(root)
                 self._fill(root)
         start = time.monotonic()
         taken = self.env.execute_query(

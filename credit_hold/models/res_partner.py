@@ -19,6 +19,11 @@ CONTROLLER_FIELDS = {
     "credit_hold_grace_override": False,
     "credit_hold_grace_days": 0,
     "credit_controller_id": False,
+    # a temporary limit (res_partner_temp_limit.py): granted with its wizard
+    "credit_temp_limit": 0.0,
+    "credit_temp_limit_end": False,
+    "credit_temp_limit_reason": False,
+    "credit_temp_limit_uid": False,
 }
 # Only the evaluation (running as superuser) writes these.
 SYSTEM_FIELDS = ("on_hold", "credit_hold_reason_codes", "credit_hold_awaiting_payment")
@@ -98,12 +103,14 @@ class ResPartner(models.Model):
         string="Own Grace Days",
         company_dependent=True,
         copy=False,
+        tracking=True,
         help="Use the grace days below instead of the company's.",
     )
     credit_hold_grace_days = fields.Integer(
         string="Grace Days",
         company_dependent=True,
         copy=False,
+        tracking=True,
     )
     credit_controller_id = fields.Many2one(
         comodel_name="res.users",

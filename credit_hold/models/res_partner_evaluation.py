@@ -15,13 +15,15 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
-from ..decision import Figures, codes_to_text, decide
+from ..decision import Figures, codes_to_text, decide, limit_in_force
 from .res_partner import FIGURE_FIELDS
 
 # What the evaluation reads of each customer (one fetch for a batch).
 STATE_FIELDS = [
     "on_hold_type",
     "credit_limit",
+    "credit_temp_limit",
+    "credit_temp_limit_end",
     "credit_threshold",
     "credit_hold_awaiting_payment",
     "credit_hold_grace_override",
@@ -69,12 +71,18 @@ class ResPartner(models.Model):
             }
             figures = self.env["credit.hold.figures"]._gather(root, partners, today, policy.grace_days, overrides)
         digits = policy.digits
+        # the day a temporary limit is judged on, only read when one is set
+        limit_day = None
         results = {}
         for pid, values in state.items():
+            limit = values["credit_limit"] or 0.0
+            if values["credit_temp_limit_end"]:
+                limit_day = limit_day or fields.Date.context_today(self)
+                limit = limit_in_force(limit, values["credit_temp_limit"], values["credit_temp_limit_end"], limit_day)
             balance, overdue_amount, overdue_count, uninvoiced = figures.get(pid, NO_FIGURES)
             customer = Figures(
                 hold_type=values["on_hold_type"] or "automatic",
-                credit_limit=values["credit_limit"] or 0.0,
+                credit_limit=limit,
                 threshold=values["credit_threshold"] or None,
                 total_balance=round(balance or 0.0, digits),
                 uninvoiced=round(uninvoiced or 0.0, digits),

@@ -12,3 +12,6 @@ from . import test_bypasses
 from . import test_languages
 from . import test_release_authority
 from . import test_portal
+from . import test_temp_limit
+from . import test_limit_history
+from . import test_reporting
