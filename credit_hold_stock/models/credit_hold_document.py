@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 from odoo.addons.credit_hold.models.credit_hold_mixin import PROTECTED_FIELDS
+from odoo.addons.credit_hold.models.credit_hold_mixin_time import TIME_FIELDS
 from odoo.tools import SQL
 
 
@@ -9,7 +10,7 @@ class CreditHoldDocument(models.Model):
     _inherit = "credit.hold.document"
     # merged with credit_hold's: what the deliveries' rows read
     _depends = {
-        "stock.picking": ["name", "credit_partner_id", "company_id", "sale_id", *PROTECTED_FIELDS],
+        "stock.picking": ["name", "credit_partner_id", "company_id", "sale_id", *PROTECTED_FIELDS, *TIME_FIELDS],
     }
 
     @api.model
