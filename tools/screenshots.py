@@ -9,6 +9,9 @@ saves PNGs under docs/:
 - docs/held-documents.png   Credit Control > Held Documents
 - docs/held-quotation.png   a held quotation with its red banner
 - docs/customer-credit.png  a customer's Credit tab
+- docs/held-delivery.png    a held delivery (credit_hold_stock)
+- docs/held-analysis.png    Credit Control > Reporting > Held Documents Analysis (graph)
+- docs/portal-credit-status.png  the portal home of the demo portal user latepayer
 """
 
 import json
@@ -127,6 +130,22 @@ def main():
             time.sleep(1.5)
             driver.save_screenshot(str(DOCS / "customer-credit.png"))
             print("saved docs/customer-credit.png")
+            picking = record_id(cookie, "stock.picking", [["credit_status", "=", "held"]])
+            shot(f"/odoo/stock.picking/{picking}", ".o_form_view .alert-danger", "held-delivery.png")
+            shot(
+                "/odoo/action-credit_hold.credit_hold_document_analysis_action",
+                ".o_graph_renderer canvas",
+                "held-analysis.png",
+            )
+            # the customer's side: a fresh session of the demo portal user
+            _, portal_cookie = rpc(
+                "/web/session/authenticate", {"db": DB, "login": "latepayer", "password": "latepayer"}
+            )
+            driver.delete_all_cookies()
+            driver.add_cookie(
+                {"name": "session_id", "value": portal_cookie.split(";")[0].split("=", 1)[1], "path": "/"}
+            )
+            shot("/my/home", ".o_credit_hold_portal_status", "portal-credit-status.png")
         finally:
             driver.quit()
     finally:
