@@ -355,6 +355,33 @@ class CreditHoldMixin(models.AbstractModel):
         held._credit_hold_mark_held(reasons)
         return held, results
 
+    def _credit_hold_refuse_if_held(self, checked_key, applies, message):
+        """R15: documents that went past their confirmation other than through
+        the check (an import, a script, an RPC write of their state) are
+        checked now; if one would be held, the change is refused with the
+        reason.
+
+        :param str checked_key: the transaction mark (``cr.precommit.data``)
+            of the documents their own action checked
+        :param applies: whether the check applies to a document (a predicate)
+        :param message: the error, from the refused documents' names and the
+            reason in words
+        """
+        checked = self.env.cr.precommit.data.get(checked_key, set())
+        unchecked = self.filtered(lambda d: d.id not in checked)
+        if not unchecked or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
+            return
+        candidates = unchecked.filtered(lambda d: applies(d) and not d._credit_hold_release_applies())
+        if not candidates:
+            return
+        candidates._credit_hold_lock_partners()
+        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results())
+        refused = candidates.filtered(lambda d: reasons.get(d.id))
+        if refused:
+            first = refused[0]
+            reason = self.env["credit.hold.reason"]._render_entries(reasons[first.id], first.company_id.currency_id)
+            raise UserError(message(", ".join(refused.mapped("name")), reason))
+
     def _credit_hold_first_document(self):
         """R14: a partner whose first document this is (not a customer yet,
         e.g. created from Contacts) becomes a customer now, and so gets the

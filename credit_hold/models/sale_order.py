@@ -149,33 +149,18 @@ class SaleOrder(models.Model):
     def _credit_hold_refuse_unchecked(self):
         """R15: an order set to "sale" other than through action_confirm (an
         import, a script, an RPC write) is checked too; if it would be held,
-        the change is refused with the reason."""
-        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
-        unchecked = self.filtered(lambda o: o.id not in checked)
-        if not unchecked or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
-            return
-        candidates = unchecked.filtered(
-            lambda o: o.company_id._credit_hold_is_on()
-            and o.company_id._credit_hold_root().credit_hold_prevent_orders
-            and not o._credit_hold_release_applies()
+        the change is refused with the reason (the order is already "sale"
+        here: its amount is in the exposure)."""
+        self._credit_hold_refuse_if_held(
+            CHECKED_KEY,
+            lambda o: o.company_id._credit_hold_is_on() and o.company_id._credit_hold_root().credit_hold_prevent_orders,
+            lambda names, reason: self.env._(
+                "%(orders)s cannot be confirmed: %(reason)s. Confirm it with the Confirm button "
+                "(it is then kept as a held quotation for a credit controller) or ask a credit controller.",
+                orders=names,
+                reason=reason,
+            ),
         )
-        if not candidates:
-            return
-        candidates._credit_hold_lock_partners()
-        # the orders are already "sale" here: their amount is in the exposure
-        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results())
-        refused = candidates.filtered(lambda o: reasons.get(o.id))
-        if refused:
-            raise UserError(
-                self.env._(
-                    "%(orders)s cannot be confirmed: %(reason)s. Confirm it with the Confirm button "
-                    "(it is then kept as a held quotation for a credit controller) or ask a credit controller.",
-                    orders=", ".join(refused.mapped("name")),
-                    reason=self.env["credit.hold.reason"]._render_entries(
-                        reasons[refused[0].id], refused[0].company_id.currency_id
-                    ),
-                )
-            )
 
     def _action_cancel(self):
         res = super()._action_cancel()

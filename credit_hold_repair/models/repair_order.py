@@ -1,8 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.addons.credit_hold.models.res_partner import CONTROLLER_GROUP
-from odoo.exceptions import UserError
 
 # repairs that went through the credit check of _action_repair_confirm (or
 # that a release or an automatic release carries through) in this
@@ -160,29 +158,16 @@ class RepairOrder(models.Model):
         """R15: a repair confirmed without the check (a write of its state)
         is checked now; if it would be held, the change is refused with the
         reason."""
-        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
-        unchecked = self.filtered(lambda repair: repair.id not in checked)
-        if not unchecked or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
-            return
-        candidates = unchecked.filtered(
-            lambda repair: repair._credit_hold_applies() and not repair._credit_hold_release_applies()
+        self._credit_hold_refuse_if_held(
+            CHECKED_KEY,
+            lambda repair: repair._credit_hold_applies(),
+            lambda names, reason: self.env._(
+                "%(repairs)s cannot be confirmed: %(reason)s. Confirm it with the Confirm Repair button "
+                "(it is then kept as a held draft for a credit controller) or ask a credit controller.",
+                repairs=names,
+                reason=reason,
+            ),
         )
-        if not candidates:
-            return
-        candidates._credit_hold_lock_partners()
-        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results())
-        refused = candidates.filtered(lambda repair: reasons.get(repair.id))
-        if refused:
-            raise UserError(
-                self.env._(
-                    "%(repairs)s cannot be confirmed: %(reason)s. Confirm it with the Confirm Repair button "
-                    "(it is then kept as a held draft for a credit controller) or ask a credit controller.",
-                    repairs=", ".join(refused.mapped("name")),
-                    reason=self.env["credit.hold.reason"]._render_entries(
-                        reasons[refused[0].id], refused[0].company_id.currency_id
-                    ),
-                )
-            )
 
     def action_repair_cancel(self):
         result = super().action_repair_cancel()
