@@ -8,7 +8,7 @@ VENV ?= .venv
 LAYERS ?= static,engine,odoo,wheel
 K ?=
 
-.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots
+.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots compare-odoo-suites
 
 ## make test: static checks, engine tests, Odoo tests (pytest-odoo), wheels
 test:
@@ -52,3 +52,8 @@ screenshots:
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@$(VENV)/bin/python tools/screenshots.py
+
+## make compare-odoo-suites: Odoo's own tests of sale_management, sale_loyalty, event_sale and sale_stock,
+## without our addons and with them installed and credit hold on (the same result expected)
+compare-odoo-suites:
+	@$(PYTHON) tools/odoo_suites.py

@@ -107,11 +107,30 @@ def check_access(addon, problems):
             problems.append(f"{addon}: model {model} has no line in security/ir.model.access.csv")
 
 
+def check_test_imports(addon, problems):
+    """Odoo's own test runner (``--test-enable``, what OCA's CI uses) runs only
+    the test modules imported in ``tests/__init__.py``; pytest-odoo finds them
+    all, so a missing import would pass here and be skipped there."""
+    tests = addon / "tests"
+    init = tests / "__init__.py"
+    if not tests.is_dir():
+        return
+    imported = set()
+    if init.is_file():
+        for node in ast.walk(ast.parse(init.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                imported.update(alias.name for alias in node.names)
+    for module in sorted(tests.glob("test_*.py")):
+        if module.stem not in imported:
+            problems.append(f"{module}: not imported in {init.relative_to(ROOT)} (Odoo's test runner never runs it)")
+
+
 def main(argv):
     problems = []
     for name in argv:
         addon = ROOT / name
         check_manifest(addon, problems)
+        check_test_imports(addon, problems)
         for file in sorted(addon.rglob("*.xml")):
             check_xml(file, problems)
         check_access(addon, problems)

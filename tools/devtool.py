@@ -61,6 +61,10 @@ def discover_addons():
 
 
 ADDONS = discover_addons()
+# Test helpers (addons that exist only for the tests): on the addons path of
+# the Odoo test layer and installed with the addons there, never shipped.
+TEST_ADDONS_DIR = ROOT / "tests_addons"
+TEST_ADDONS = sorted(p.parent.name for p in TEST_ADDONS_DIR.glob("*/__manifest__.py"))
 
 
 def in_ci():
@@ -89,6 +93,10 @@ class Odoo:
     @property
     def addons_path(self):
         return ",".join([*self.addons_paths, str(ROOT)])
+
+    @property
+    def test_addons_path(self):
+        return ",".join([*self.addons_paths, str(ROOT), str(TEST_ADDONS_DIR)])
 
     @property
     def local(self):
@@ -529,10 +537,20 @@ def static_layer():
     run_check(
         layer,
         "pylint-odoo (valid-odoo-versions 18.0)",
-        [tool("pylint"), "--rcfile=.pylintrc", "--disable=unknown-option-value", *ADDONS],
+        [
+            tool("pylint"),
+            "--rcfile=.pylintrc",
+            "--disable=unknown-option-value",
+            *ADDONS,
+            *(f"tests_addons/{addon}" for addon in TEST_ADDONS),
+        ],
     )
     run_check(layer, "oca-checks-odoo-module", [tool("oca-checks-odoo-module"), *addons_files(ADDONS)])
-    run_check(layer, "xml/manifest/odoo 18 conventions", [python, "tools/check_addons.py", *ADDONS])
+    run_check(
+        layer,
+        "xml/manifest/odoo 18 conventions",
+        [python, "tools/check_addons.py", *ADDONS, *(f"tests_addons/{addon}" for addon in TEST_ADDONS)],
+    )
     run_check(layer, "README.rst generated from readme/", [python, "tools/gen_readme.py", "--check", *ADDONS])
     run_check(layer, "translations (.po complete, in step with .pot)", [python, "tools/check_po.py", *ADDONS])
     return layer
@@ -662,12 +680,12 @@ def odoo_layer(keep_db=False, keyword=None):
         with open(install_log, "w") as fh:
             code = subprocess.run(
                 odoo.command(
-                    f"--addons-path={odoo.addons_path}",
+                    f"--addons-path={odoo.test_addons_path}",
                     *db_args(),
                     "-d",
                     dbname,
                     "-i",
-                    ",".join(ADDONS),
+                    ",".join([*ADDONS, *TEST_ADDONS]),
                     "--without-demo=all",
                     "--stop-after-init",
                     "--log-level=info",
@@ -703,7 +721,7 @@ def odoo_layer(keep_db=False, keyword=None):
             "--odoo-database",
             dbname,
             "--odoo-addons-path",
-            odoo.addons_path,
+            odoo.test_addons_path,
             "--odoo-log-level",
             "info",
             # an HTTP server in the test process for HttpCase (portal pages, browser tours)
@@ -719,6 +737,7 @@ def odoo_layer(keep_db=False, keyword=None):
             f"--junitxml={junit}",
             *(["-k", keyword] if keyword else []),
             *[f"{addon}/tests" for addon in ADDONS if (ROOT / addon / "tests").is_dir()],
+            *[f"tests_addons/{addon}/tests" for addon in TEST_ADDONS if (TEST_ADDONS_DIR / addon / "tests").is_dir()],
         ]
         code = subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
     finally:

@@ -4,14 +4,14 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 HELD_MOVE_TYPES = ("out_invoice", "out_receipt")
-# customer invoices posted through _post in this transaction (cleared on
-# commit and rollback)
-POSTING_KEY = "credit_hold.posting_moves"
 
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "credit.hold.mixin"]
+    # Held in _post, not in action_post: the auto-post cron and other modules
+    # post through _post (R15).
+    _credit_hold_entry_points = {"_post": "_credit_hold_decide_post"}
 
     # ------------------------------------------------------------------
     # credit.hold.mixin
@@ -31,7 +31,13 @@ class AccountMove(models.Model):
         total = sum(lines.mapped("price_total"))
         if not total:
             return 0.0
-        counted = sum(line.price_total for line in lines if "sale" in line.sale_line_ids.order_id.mapped("state"))
+        # at most what the linked confirmed order lines still have to invoice
+        # (a link to a small order line does not shrink a large invoice line)
+        counted = 0.0
+        for line in lines:
+            sale_lines = line.sale_line_ids.filtered(lambda sol: sol.order_id.state == "sale")
+            if sale_lines:
+                counted += min(line.price_total, max(sum(sale_lines.mapped("amount_to_invoice")), 0.0))
         return self.company_id.currency_id.round(self._credit_hold_amount() * (total - counted) / total)
 
     def _credit_hold_is_enabled(self):
@@ -66,10 +72,8 @@ class AccountMove(models.Model):
                 )
         return False
 
-    def _credit_hold_carry_through(self):
-        # already checked (released or re-checked): post without a second check
-        self.env.cr.precommit.data.setdefault(POSTING_KEY, set()).update(self.ids)
-        return super()._post(soft=False)  # pylint: disable=super-method-mismatch
+    def _credit_hold_go_through(self):
+        return self._post(soft=False)
 
     def _credit_hold_carriable(self):
         if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
@@ -108,31 +112,25 @@ class AccountMove(models.Model):
     # Posting
     # ------------------------------------------------------------------
 
-    def _post(self, soft=True):
-        # Held here, not in action_post: the auto-post cron and other modules
-        # post through _post (R15).
-        enabled = self.filtered(lambda move: move.company_id._credit_hold_is_on())
-        if not enabled:
-            return super()._post(soft=soft)
-        held, _results = enabled._credit_hold_stop_held()
-        to_post = self - held
-        self.env.cr.precommit.data.setdefault(POSTING_KEY, set()).update(to_post.ids)
-        posted = super(AccountMove, to_post)._post(soft=soft) if to_post else self.browse()
+    def _credit_hold_decide_post(self, proceed):
+        """``_post``, first of its chain: held invoices stay drafts and reach
+        no other module's posting code; the rest are posted through every
+        module's ``_post``."""
+        unchecked = self._credit_hold_unchecked().filtered(lambda move: move.company_id._credit_hold_is_on())
+        held = unchecked._credit_hold_stop_held()[0] if unchecked else self.browse()
+        posted = (self - held)._credit_hold_proceed(proceed, default=self.browse())
         posted._credit_hold_went_through()
         # Posting changes the balance (invoices, credit notes, payments): R3.
-        self.env["res.partner"]._credit_hold_evaluate_moves(posted & enabled)
+        # (What a release carries through is evaluated by the release.)
+        self.env["res.partner"]._credit_hold_evaluate_moves(posted & unchecked)
         return posted
 
     def write(self, vals):
         if vals.get("state") == "posted":
             # a customer invoice is posted by _post, where it is checked (R15):
             # not by writing its state
-            posting = self.env.cr.precommit.data.get(POSTING_KEY, set())
-            direct = self.filtered(
-                lambda m: m.state != "posted"
-                and m.id not in posting
-                and m.move_type in HELD_MOVE_TYPES
-                and m.company_id._credit_hold_is_on()
+            direct = self._credit_hold_unchecked().filtered(
+                lambda m: m.state != "posted" and m.move_type in HELD_MOVE_TYPES and m.company_id._credit_hold_is_on()
             )
             if direct:
                 raise UserError(

@@ -13,7 +13,9 @@ class AccountPartialReconcile(models.Model):
         if lines:
             partials._credit_hold_first_payments()
             # A payment reconciled with an invoice is what makes it "paid" (R7).
-            self.env["res.partner"]._credit_hold_evaluate_lines(lines)
+            self.env["res.partner"]._credit_hold_evaluate_lines(
+                lines, cause=self.env._("a payment reconciled by %(user)s", user=self.env.user.name)
+            )
         return partials
 
     def _credit_hold_first_payments(self):

@@ -29,16 +29,22 @@ class CreditHoldFigures(models.AbstractModel):
 
     @api.model
     def _flush(self):
-        for model, names in (
-            (
-                "account.move.line",
-                ["amount_residual", "reconciled", "parent_state", "date_maturity", "partner_id", "company_id"],
-            ),
-            ("sale.order.line", ["price_total", "product_uom_qty", "qty_delivered", "display_type", "is_downpayment"]),
-            ("sale.order", ["state", "currency_rate", "partner_invoice_id", "company_id"]),
-            ("res.partner", ["commercial_partner_id"]),
+        """Write every pending change of the models the figures' SQL reads,
+        whatever the field: a check made right after a change (a line moved
+        to another order, a new line, a changed rate or customer) must see
+        it. Only pending changes are written; none costs no query."""
+        for model in (
+            "account.account",
+            "account.move",
+            "account.move.line",
+            "sale.order",
+            "sale.order.line",
+            "res.partner",
+            "product.product",
+            "product.template",
+            "uom.uom",
         ):
-            self.env[model].flush_model(names)
+            self.env[model].flush_model()
 
     @api.model
     def _receivable_lines_sql(self, companies, today, grace_days, overrides, line_filter):

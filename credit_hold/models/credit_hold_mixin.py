@@ -1,6 +1,7 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -11,8 +12,13 @@ from ..decision import REASON_BLOCKED, codes_to_text, decide
 from .credit_hold_reason import REASON_MANUAL
 from .res_partner import CONTROLLER_GROUP
 
-# Written only through the actions below (checked on the server).
+# Written only through the actions below, as superuser (checked on the
+# server, whatever the source of the value: values, context defaults,
+# ir.default, copy()).
 PROTECTED_FIELDS = {
+    "credit_hold_started_date",
+    "credit_hold_ended_date",
+    "credit_hold_outcome",
     "credit_status",
     "credit_held_reason_codes",
     "credit_held_reasons",
@@ -24,6 +30,10 @@ PROTECTED_FIELDS = {
     "credit_released_partner_id",
 }
 ACTIVITY_TYPE = "credit_hold.mail_activity_type_credit_hold"
+# Why a document is held and who released it are internal notes: never read
+# by portal users (their pages read what they show as superuser).
+INTERNAL_GROUP = "base.group_user"
+CARRY_THROUGH_CRON = "credit_hold.ir_cron_credit_hold_carry_through"
 RELEASE_CLEARED = {
     "credit_released_uid": False,
     "credit_released_date": False,
@@ -31,6 +41,25 @@ RELEASE_CLEARED = {
     "credit_released_amount": 0.0,
     "credit_released_partner_id": False,
 }
+
+
+def _entry_point(cls, name):
+    """The method ``name`` of the registry class ``cls`` of a document model:
+    the credit decision first, for the whole recordset, then the rest of the
+    model's chain (every module's override, looked up at call time) for the
+    documents that pass. The decision is the method named in the model's
+    ``_credit_hold_entry_points``, called with ``proceed(records)``."""
+
+    def entry(self, *args, **kwargs):
+        def proceed(records):
+            return getattr(super(cls, records), name)(*args, **kwargs)
+
+        return getattr(self, self._credit_hold_entry_points[name])(proceed)
+
+    entry.__name__ = name
+    entry.__qualname__ = f"{cls.__name__}.{name}"
+    entry.credit_hold_entry_point = True
+    return entry
 
 
 class CreditHoldMixin(models.AbstractModel):
@@ -48,6 +77,13 @@ class CreditHoldMixin(models.AbstractModel):
     _name = "credit.hold.mixin"
     _description = "Credit Hold on Documents"
 
+    #: {public method: decision method}: where the credit decision runs for
+    #: this kind of document. The public method of the model's registry class
+    #: (the top of its chain, above every module's override) is replaced at
+    #: setup by one that calls the decision method with ``proceed(records)``,
+    #: the rest of the chain (see :func:`_entry_point` and the README).
+    _credit_hold_entry_points = {}
+
     credit_status = fields.Selection(
         selection=[("none", "Not held"), ("held", "Credit held"), ("released", "Released")],
         default="none",
@@ -58,26 +94,32 @@ class CreditHoldMixin(models.AbstractModel):
         index=True,
     )
     credit_held_reason_codes = fields.Char(
+        groups=INTERNAL_GROUP,
         string="Hold Reason Codes",
         copy=False,
         readonly=True,
         help="Why the document is held, as language-independent codes: filters and group-by use them.",
     )
     credit_held_reasons = fields.Json(
+        groups=INTERNAL_GROUP,
         copy=False,
         readonly=True,
         help='The reasons with their figures at the time of the hold: [{"code", "figures", "label"}].',
     )
     credit_held_reason = fields.Char(
+        groups=INTERNAL_GROUP,
         string="Hold Reason",
         compute="_compute_credit_held_reason",
         help="Why the document is held, with the figures at that time, in your language.",
     )
     credit_held_date = fields.Datetime(string="Held Since", copy=False, readonly=True)
-    credit_released_uid = fields.Many2one("res.users", string="Released By", copy=False, readonly=True)
+    credit_released_uid = fields.Many2one(
+        "res.users", string="Released By", copy=False, readonly=True, groups=INTERNAL_GROUP
+    )
     credit_released_date = fields.Datetime(string="Released On", copy=False, readonly=True)
-    credit_release_reason = fields.Char(copy=False, readonly=True)
+    credit_release_reason = fields.Char(copy=False, readonly=True, groups=INTERNAL_GROUP)
     credit_released_amount = fields.Float(
+        groups=INTERNAL_GROUP,
         copy=False,
         readonly=True,
         digits="Account",
@@ -86,6 +128,7 @@ class CreditHoldMixin(models.AbstractModel):
     )
     credit_released_partner_id = fields.Many2one(
         "res.partner",
+        groups=INTERNAL_GROUP,
         string="Released For",
         copy=False,
         readonly=True,
@@ -124,9 +167,19 @@ class CreditHoldMixin(models.AbstractModel):
         """A message (or True) when the document is not checked (paid, released...)."""
         return False
 
-    def _credit_hold_carry_through(self):
-        """Confirm / post the document, already checked."""
+    def _credit_hold_go_through(self):
+        """Confirm / post / validate the documents with the model's public
+        method, through every module's code (to implement; called by
+        :meth:`_credit_hold_carry_through`, with the documents marked as
+        checked)."""
         raise NotImplementedError
+
+    def _credit_hold_carry_through(self):
+        """Confirm / post the documents, already checked (released, or passing
+        a re-check): the public method of the whole chain, without a second
+        check of these documents."""
+        with self._credit_hold_checking():
+            return self._credit_hold_go_through()
 
     def _credit_hold_can_rehold(self):
         """Whether a released document can still be stopped."""
@@ -159,6 +212,56 @@ class CreditHoldMixin(models.AbstractModel):
         self.ensure_one()
         partner = self.partner_id
         return partner | partner.parent_id | partner.commercial_partner_id
+
+    # ------------------------------------------------------------------
+    # Where the decision runs: first in the chain, for the whole recordset
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _setup_complete(self):
+        # Set at the end of every model setup (not in _register_hook, which a
+        # registry being loaded has not run yet: data, demo and migrations
+        # confirm and post too). The registry class is reused when more modules
+        # load into the same registry, so it is set once (its marker).
+        result = super()._setup_complete()
+        cls = self.env.registry[self._name]
+        for name in self._credit_hold_entry_points:
+            if not getattr(cls.__dict__.get(name), "credit_hold_entry_point", False):
+                setattr(cls, name, _entry_point(cls, name))
+        return result
+
+    def _credit_hold_checked_ids(self):
+        """Ids of the documents of this model that are being confirmed (or
+        posted, validated) right now past the check: checked just now,
+        released or carried through. A mark of the transaction, never of the
+        context (which an RPC caller writes), and only while that call runs
+        (see :meth:`_credit_hold_checking`)."""
+        return self.env.cr.precommit.data.setdefault(f"credit_hold.checked.{self._name}", set())
+
+    @contextmanager
+    def _credit_hold_checking(self):
+        """While in this block, these documents go through without a second
+        check; the mark ends with the block, whatever happens in it."""
+        checked = self._credit_hold_checked_ids()
+        marked = set(self.ids) - checked
+        checked |= marked
+        try:
+            yield
+        finally:
+            checked -= marked
+
+    def _credit_hold_unchecked(self):
+        """Those of these documents that are not being carried through past the check."""
+        checked = self._credit_hold_checked_ids()
+        return self.filtered(lambda doc: doc.id not in checked)
+
+    def _credit_hold_proceed(self, proceed, default=True):
+        """The rest of the chain for these documents (which passed), marked
+        as checked while it runs; ``default`` when there are none."""
+        if not self:
+            return default
+        with self._credit_hold_checking():
+            return proceed(self)
 
     # ------------------------------------------------------------------
     # Computes, CRUD
@@ -216,16 +319,29 @@ class CreditHoldMixin(models.AbstractModel):
             if doc.company_id._credit_hold_is_on():
                 doc.partner_credit_warning = ""
 
+    def _credit_hold_protected_error(self):
+        return AccessError(
+            self.env._(
+                "The credit status of a document is changed only by its credit actions (Release, Credit Hold, "
+                "Cancel Credit Check), not by writing it."
+            )
+        )
+
     def _credit_hold_check_protected(self, vals_list):
-        if self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
-            return
-        if any(PROTECTED_FIELDS & vals.keys() for vals in vals_list):
-            raise AccessError(self.env._("Only a Credit Controller can change the credit status of a document."))
+        if not self.env.su and any(PROTECTED_FIELDS & vals.keys() for vals in vals_list):
+            raise self._credit_hold_protected_error()
 
     @api.model_create_multi
     def create(self, vals_list):
         self._credit_hold_check_protected(vals_list)
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        if not self.env.su:
+            # values that came from elsewhere than vals: the context's
+            # default_<field> keys (an RPC caller writes them), ir.default
+            for doc in records:
+                if doc.credit_status != "none" or any(doc[name] for name in PROTECTED_FIELDS - {"credit_status"}):
+                    raise self._credit_hold_protected_error()
+        return records
 
     def write(self, vals):
         self._credit_hold_check_protected([vals])
@@ -355,21 +471,19 @@ class CreditHoldMixin(models.AbstractModel):
         held._credit_hold_mark_held(reasons)
         return held, results
 
-    def _credit_hold_refuse_if_held(self, checked_key, applies, message):
+    def _credit_hold_refuse_if_held(self, applies, message):
         """R15: documents that went past their confirmation other than through
         the check (an import, a script, an RPC write of their state) are
         checked now; if one would be held, the change is refused with the
         reason.
 
-        :param str checked_key: the transaction mark (``cr.precommit.data``)
-            of the documents their own action checked
         :param applies: whether the check applies to a document (a predicate)
         :param message: the error, from the refused documents' names and the
             reason in words
         """
-        checked = self.env.cr.precommit.data.get(checked_key, set())
-        unchecked = self.filtered(lambda d: d.id not in checked)
-        if not unchecked or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
+        unchecked = self._credit_hold_unchecked()
+        # a controller too: the release (within their authority) is their path
+        if not unchecked or self.env.su:
             return
         candidates = unchecked.filtered(lambda d: applies(d) and not d._credit_hold_release_applies())
         if not candidates:
@@ -673,15 +787,35 @@ class CreditHoldMixin(models.AbstractModel):
             },
         }
 
-    def _credit_hold_retry(self):
+    def _credit_hold_defer_carry_through(self, cause):
+        """These held documents' customer is clear, but the acting user may
+        not confirm or post them: the credit-hold job is triggered now and
+        carries them through as its user (a note says what lifted the hold)."""
+        if not self:
+            return
+        body = self.env._(
+            "The customer's credit hold lifted (%(cause)s), but %(user)s may not confirm or post this "
+            "document: the credit-hold job carries it through within a minute.",
+            cause=cause or self.env._("a change by %(user)s", user=self.env.user.name),
+            user=self.env.user.name,
+        )
+        for doc in self:
+            doc.sudo()._message_log(body=body)
+        self.env.ref(CARRY_THROUGH_CRON).sudo()._trigger()
+
+    def _credit_hold_retry(self, cause=None):
         """R12: re-check held documents after their customer's hold lifted;
         those that now pass are carried through, each in its own savepoint:
         one that Odoo refuses to confirm or post stays held with Odoo's error
-        in its chatter, and nothing else is affected."""
-        docs = self.filtered(lambda d: d.credit_status == "held")
-        # what the acting user could not confirm or post themselves is left to
-        # the scheduled pass (it runs with the rights to carry everything)
-        docs = docs._credit_hold_carriable()
+        in its chatter, and nothing else is affected.
+
+        :param str cause: what lifted the hold, in words (for the notes)
+        """
+        held = self.filtered(lambda d: d.credit_status == "held")
+        docs = held._credit_hold_carriable()
+        # what the acting user may not confirm or post is carried through by
+        # the credit-hold job, as its user, within a minute
+        (held - docs)._credit_hold_defer_carry_through(cause)
         if not docs:
             return self.browse()
         docs._credit_hold_lock_partners()
@@ -709,9 +843,12 @@ class CreditHoldMixin(models.AbstractModel):
             carried |= doc
         if carried:
             carried.sudo().write({"credit_held_reason_codes": False, "credit_held_reasons": False})
+            body = (
+                self.env._("The customer's credit hold lifted (%(cause)s): carried through automatically.", cause=cause)
+                if cause
+                else self.env._("The customer's credit hold lifted: carried through automatically.")
+            )
             for doc in carried:
-                doc.sudo()._message_log(
-                    body=self.env._("The customer's credit hold lifted: carried through automatically.")
-                )
+                doc.sudo()._message_log(body=body)
             carried._credit_hold_close_activities(self.env._("Hold lifted"))
         return carried

@@ -47,6 +47,11 @@ class ResCompany(models.Model):
         string="Grace Days",
         help="Days after the due date before an unpaid invoice counts as overdue.",
     )
+    credit_temp_limit_max_days = fields.Integer(
+        string="Longest Temporary Limit (Days)",
+        default=90,
+        help="A temporary credit limit ends at most this many days after it is granted.",
+    )
     credit_hold_overdue_min_amount = fields.Monetary(
         string="Minimum Overdue Amount",
         currency_field="currency_id",
@@ -133,12 +138,14 @@ class ResCompany(models.Model):
 
     @api.constrains(
         "credit_hold_grace_days",
+        "credit_temp_limit_max_days",
         "credit_hold_overdue_min_amount",
         "credit_hold_default_threshold",
         "credit_hold_warning_percent",
     )
     def _check_credit_hold_settings(self):
         check_range(self, "credit_hold_grace_days", lambda v: v >= 0, self.env._("0 or more"))
+        check_range(self, "credit_temp_limit_max_days", lambda v: v >= 1, self.env._("1 or more"))
         check_range(self, "credit_hold_overdue_min_amount", lambda v: v >= 0, self.env._("0 or more"))
         check_range(
             self,

@@ -13,6 +13,7 @@ class ResConfigSettings(models.TransientModel):
     credit_hold_over_limit = fields.Boolean(related="company_id.root_id.credit_hold_over_limit", readonly=False)
     credit_hold_overdue = fields.Boolean(related="company_id.root_id.credit_hold_overdue", readonly=False)
     credit_hold_grace_days = fields.Integer(related="company_id.root_id.credit_hold_grace_days", readonly=False)
+    credit_temp_limit_max_days = fields.Integer(related="company_id.root_id.credit_temp_limit_max_days", readonly=False)
     credit_hold_overdue_min_amount = fields.Monetary(
         related="company_id.root_id.credit_hold_overdue_min_amount", readonly=False
     )

@@ -6,11 +6,13 @@ change them. The figures are in ``credit_hold_figures.py``, the evaluation in
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_amount
 
 from ..decision import THRESHOLD_MAX
 from .res_company import check_range
 
 CONTROLLER_GROUP = "credit_hold.group_credit_controller"
+MANAGER_GROUP = "credit_hold.group_credit_manager"
 
 # Only a credit controller may change these (checked on the server in write).
 CONTROLLER_FIELDS = {
@@ -306,6 +308,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._credit_hold_check_access(vals)
+        self._credit_hold_check_lift_authority(vals)
         unblocked = self._credit_hold_unblocking(vals)
         res = super().write(vals)
         if unblocked:
@@ -322,7 +325,11 @@ class ResPartner(models.Model):
         company = self.env.company
         if EVALUATE_ON & vals.keys() and company._credit_hold_is_on():
             commercial = self.filtered(lambda p: p.commercial_partner_id == p)
-            commercial._credit_hold_evaluate(company, origin="person")
+            commercial._credit_hold_evaluate(
+                company,
+                origin="person",
+                cause=self.env._("credit settings changed by %(user)s", user=self.env.user.name),
+            )
         return res
 
     def _credit_hold_unblocking(self, vals):
@@ -343,8 +350,9 @@ class ResPartner(models.Model):
                 [("parent_id", "=", False), ("credit_hold_enabled", "=", True), ("credit_hold_auto_release", "=", True)]
             )
         )
+        cause = self.env._("blocking warning cleared by %(user)s", user=self.env.user.name)
         for root in roots:
-            self._credit_hold_retry_documents(root, self.ids)
+            self._credit_hold_retry_documents(root, self.ids, cause=cause)
 
     def _fields_sync(self, values):
         # The hold is neither a commercial nor an address field, yet Odoo's
@@ -401,6 +409,50 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only a Credit Controller can change %(field)s.",
                         field=self._fields[name].string,
+                    )
+                )
+
+    def _credit_hold_check_lift_authority(self, vals):
+        """While Release Authority is on, raising a customer's limit (its
+        credit limit, a temporary limit, "no limit", Enforced off hold) lets
+        documents through as a release would: a credit controller may set it
+        only within their release limit. Credit managers and users with
+        unlimited authority are free; lowering a limit is always allowed."""
+        if self.env.su or not {"credit_limit", "credit_temp_limit", "on_hold_type"} & vals.keys():
+            return
+        company = self.env.company
+        root = company._credit_hold_root()
+        user = self.env.user
+        if not root.credit_hold_release_authority or user.has_group(MANAGER_GROUP):
+            return
+        authority = user._credit_release_authority(company)
+        if authority is None:
+            return
+        currency = root.currency_id
+        for partner in self.sudo():
+            raised = []  # (what, figure or None for no limit)
+            if vals.get("on_hold_type") == "enforced_off" and partner.on_hold_type != "enforced_off":
+                raised.append((self._fields["on_hold_type"].string, None))
+            if "credit_limit" in vals:
+                new, old = vals["credit_limit"] or 0.0, partner.credit_limit
+                if currency.compare_amounts(new, old) and (not new or (old and new > old)):
+                    raised.append((self._fields["credit_limit"].string, new or None))
+            if (
+                vals.get("credit_temp_limit")
+                and currency.compare_amounts(vals["credit_temp_limit"], partner.credit_temp_limit or 0.0) > 0
+            ):
+                raised.append((self._fields["credit_temp_limit"].string, vals["credit_temp_limit"]))
+            for what, figure in raised:
+                if figure is not None and currency.compare_amounts(figure, authority) <= 0:
+                    continue
+                raise UserError(
+                    self.env._(
+                        "%(partner)s: the %(field)s you set would let %(figure)s through, beyond your release "
+                        "limit of %(limit)s. Ask a Credit Manager.",
+                        partner=partner.display_name,
+                        field=what,
+                        figure=format_amount(self.env, figure, currency) if figure else self.env._("any amount"),
+                        limit=format_amount(self.env, authority, currency),
                     )
                 )
 

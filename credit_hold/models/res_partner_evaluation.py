@@ -108,7 +108,7 @@ class ResPartner(models.Model):
             columns[name] = column
         return {pid: {name: columns[name][index] for name in STATE_FIELDS} for index, pid in enumerate(self._ids)}
 
-    def _credit_hold_evaluate(self, company, origin="event", auto_release=True, figures=None):
+    def _credit_hold_evaluate(self, company, origin="event", auto_release=True, figures=None, cause=None):
         """Decide and store the hold of these customers in ``company`` (its
         root company and branches).
 
@@ -116,6 +116,8 @@ class ResPartner(models.Model):
         :param bool auto_release: re-check the held documents of customers
             not on hold (R12), when the company releases automatically
         :param dict figures: figures gathered by the nightly pass
+        :param str cause: what changed, in words, for the notes of documents
+            carried through because of it
         :return: (partners put on hold, partners taken off hold)
         """
         # the nightly pass gives its figures for commercial partners already
@@ -138,7 +140,7 @@ class ResPartner(models.Model):
             # not carry through when the hold lifted (one search a batch)
             clear = [pid for pid, (_figures, decision) in results.items() if not decision.on_hold]
             if clear:
-                self._credit_hold_retry_documents(root, clear)
+                self._credit_hold_retry_documents(root, clear, cause=cause)
         return went_on, came_off
 
     def _credit_hold_store(self, root, results, origin, state=None):
@@ -232,7 +234,7 @@ class ResPartner(models.Model):
                 )
 
     @api.model
-    def _credit_hold_retry_documents(self, company, partner_ids):
+    def _credit_hold_retry_documents(self, company, partner_ids, cause=None):
         """R12: documents held for customers that are not on hold any more are
         re-checked and, when they pass, carried through (one search per
         document model for the whole batch)."""
@@ -240,7 +242,32 @@ class ResPartner(models.Model):
             documents = self.env[model_name].sudo()._get_credit_hold_documents(company, partner_ids)
             if documents:
                 # carried through as the user whose action lifted the hold
-                documents.with_env(self.env)._credit_hold_retry()
+                documents.with_env(self.env)._credit_hold_retry(cause=cause)
+
+    @api.model
+    def _cron_credit_hold_carry_through(self):
+        """Scheduled job, triggered when a hold lifted and the user who lifted
+        it could not confirm or post some of the held documents (R12): they
+        are re-checked and carried through as the job's user. Reads only the
+        customers that have held documents."""
+        roots = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                [("parent_id", "=", False), ("credit_hold_enabled", "=", True), ("credit_hold_auto_release", "=", True)]
+            )
+        )
+        for root in roots:
+            partners = self.browse()
+            for model_name in self.env["credit.hold.mixin"]._inherit_children:
+                held = (
+                    self.env[model_name]
+                    .sudo()
+                    .search([("credit_status", "=", "held"), ("company_id", "in", root._credit_hold_family().ids)])
+                )
+                partners |= self.browse({doc._credit_hold_partner().id for doc in held})
+            if partners:
+                partners._credit_hold_evaluate(root, cause=self.env._("the scheduled re-check"))
 
     def _credit_hold_controller_user(self, company):
         """Who reviews this customer's held documents in ``company``."""
@@ -308,14 +335,14 @@ class ResPartner(models.Model):
         self._credit_hold_evaluate_lines(lines)
 
     @api.model
-    def _credit_hold_evaluate_lines(self, lines):
+    def _credit_hold_evaluate_lines(self, lines, cause=None):
         by_root = defaultdict(set)
         for line in lines:
             root = line.company_id._credit_hold_root()
             if root.credit_hold_enabled:
                 by_root[root].add(line.partner_id.commercial_partner_id.id)
         for root, partner_ids in by_root.items():
-            self.browse(partner_ids)._credit_hold_evaluate(root)
+            self.browse(partner_ids)._credit_hold_evaluate(root, cause=cause)
 
     @api.model
     def _cron_evaluate_credit_hold(self, batch_size=5000):

@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
+from .res_partner import FIGURE_GROUPS
+
 TEMP_LIMIT_FIELDS = ("credit_temp_limit", "credit_temp_limit_end", "credit_temp_limit_reason", "credit_temp_limit_uid")
 # Each change of these is listed in credit.limit.history (and tracked in the chatter).
 LIMIT_HISTORY_FIELDS = (
@@ -28,6 +30,7 @@ class ResPartner(models.Model):
     # Odoo's own limit: its changes are tracked in the chatter
     credit_limit = fields.Float(tracking=True)
     credit_temp_limit = fields.Float(
+        groups=FIGURE_GROUPS,
         string="Temporary Limit",
         company_dependent=True,
         copy=False,
@@ -35,6 +38,7 @@ class ResPartner(models.Model):
         help="Replaces the credit limit until the day before its end date (the threshold applies on top of it).",
     )
     credit_temp_limit_end = fields.Date(
+        groups=FIGURE_GROUPS,
         string="Temporary Limit Until",
         company_dependent=True,
         copy=False,
@@ -42,17 +46,20 @@ class ResPartner(models.Model):
         help="On this date (excluded from the temporary limit) the permanent credit limit applies again.",
     )
     credit_temp_limit_reason = fields.Char(
+        groups=FIGURE_GROUPS,
         string="Temporary Limit Reason",
         company_dependent=True,
         copy=False,
     )
     credit_temp_limit_uid = fields.Many2one(
+        groups=FIGURE_GROUPS,
         comodel_name="res.users",
         string="Temporary Limit Granted By",
         company_dependent=True,
         copy=False,
     )
     credit_temp_limit_active = fields.Boolean(
+        groups=FIGURE_GROUPS,
         string="Temporary Limit in Force",
         compute="_compute_credit_temp_limit_active",
     )
@@ -88,6 +95,13 @@ class ResPartner(models.Model):
                 error = self.env._(
                     "Temporary Limit Until must be after today: the permanent limit applies again on that date."
                 )
+            elif (end - today).days > (cap := self.env.company._credit_hold_root().credit_temp_limit_max_days):
+                error = self.env._(
+                    "Temporary Limit Until can be at most %(days)s days from today (Longest Temporary Limit, "
+                    "in the Credit Hold settings): %(date)s at the latest.",
+                    days=cap,
+                    date=format_date(self.env, fields.Date.add(today, days=cap)),
+                )
             elif not partner.credit_limit:
                 error = self.env._(
                     "the customer has no Credit Limit: a Temporary Limit can only raise an existing limit."
@@ -96,11 +110,19 @@ class ResPartner(models.Model):
                 error = self.env._(
                     "the Temporary Limit (%(amount)s) must be higher than the Credit Limit (%(limit)s): "
                     "use the permanent limit instead.",
-                    amount=amount,
-                    limit=partner.credit_limit,
+                    amount=format_amount(self.env, amount, self.env.company.currency_id),
+                    limit=format_amount(self.env, partner.credit_limit, self.env.company.currency_id),
                 )
             if error:
                 raise ValidationError(self.env._("%(partner)s: %(error)s", partner=partner.display_name, error=error))
+
+    def _track_get_fields(self):
+        # Odoo tracks only the fields the writing user may read (fields_get):
+        # a credit controller without accounting rights changes the limit
+        # without seeing it, and the chatter would show nothing. The tracking
+        # values keep the field's groups, so readers see them as they may.
+        fnames = super()._track_get_fields() or set()
+        return fnames | {name for name in LIMIT_HISTORY_FIELDS if self._fields[name].tracking}
 
     def write(self, vals):
         names = [name for name in LIMIT_HISTORY_FIELDS if name in vals]

@@ -6,7 +6,8 @@ may release, per company, and who may change it."""
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-MANAGER_GROUP = "credit_hold.group_credit_manager"
+from .res_partner import MANAGER_GROUP
+
 # Only a Credit Manager sets these (checked on the server in create / write);
 # never in SELF_WRITEABLE_FIELDS: a controller cannot raise their own limit.
 AUTHORITY_FIELDS = ("credit_release_limit", "credit_release_unlimited")

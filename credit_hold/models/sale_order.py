@@ -6,14 +6,11 @@ from odoo.tools.misc import format_amount
 
 from .res_partner import CONTROLLER_GROUP
 
-# orders that went through the credit check of action_confirm in this
-# transaction (cleared on commit and rollback)
-CHECKED_KEY = "credit_hold.checked_orders"
-
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "credit.hold.mixin"]
+    _credit_hold_entry_points = {"action_confirm": "_credit_hold_decide_confirm"}
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -64,10 +61,8 @@ class SaleOrder(models.Model):
             return self.env._("Not credit-checked: the order is paid in full online.")
         return False
 
-    def _credit_hold_carry_through(self):
-        # already checked (released or re-checked): confirm without a second check
-        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
-        return super().action_confirm()  # pylint: disable=super-method-mismatch
+    def _credit_hold_go_through(self):
+        return self.action_confirm()
 
     def _credit_hold_can_rehold(self):
         self.ensure_one()
@@ -106,25 +101,26 @@ class SaleOrder(models.Model):
     # Confirmation
     # ------------------------------------------------------------------
 
-    def action_confirm(self):
-        """Hold what must be held, confirm the rest (R10, R15).
+    def _credit_hold_decide_confirm(self, proceed):
+        """``action_confirm``, first of its chain: hold what must be held,
+        confirm the rest through every module's ``action_confirm`` (R10, R15).
 
         Each order is decided on its own; held orders stay quotations with
-        their reason and the user gets a notification, not an exception that
-        would roll the hold back.
+        their reason, reach no other module's confirmation code (no e-mail,
+        no registration, no reward), and the user gets a notification, not an
+        exception that would roll the hold back.
         """
+        unchecked = self._credit_hold_unchecked()
         # Odoo's own refusals first: the user sees the real error, not a hold
-        for order in self:
+        for order in unchecked.filtered(lambda o: o._credit_hold_is_enabled()):
             error = order._confirmation_error_message()
             if error:
                 raise UserError(error)
-        held, results = self._credit_hold_stop_held()
+        held, results = unchecked._credit_hold_stop_held()
         passing = self - held
-        # orders checked here may be written state "sale" (see write)
-        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(passing.ids)
-        result = super(SaleOrder, passing).action_confirm() if passing else True
+        result = passing._credit_hold_proceed(proceed)
         passing.filtered(lambda o: o.state == "sale")._credit_hold_went_through()
-        enabled = passing.filtered(lambda o: o.company_id._credit_hold_is_on())
+        enabled = (passing & unchecked).filtered(lambda o: o.company_id._credit_hold_is_on())
         if enabled:
             enabled._credit_hold_after_check(results)
         if held:
@@ -152,7 +148,6 @@ class SaleOrder(models.Model):
         the change is refused with the reason (the order is already "sale"
         here: its amount is in the exposure)."""
         self._credit_hold_refuse_if_held(
-            CHECKED_KEY,
             lambda o: o.company_id._credit_hold_is_on() and o.company_id._credit_hold_root().credit_hold_prevent_orders,
             lambda names, reason: self.env._(
                 "%(orders)s cannot be confirmed: %(reason)s. Confirm it with the Confirm button "
@@ -188,7 +183,7 @@ class SaleOrder(models.Model):
             and o.company_id._credit_hold_is_on()
             and o.company_id._credit_hold_root().credit_hold_prevent_orders
         )
-        if not orders or self.env.su or self.env.user.has_group(CONTROLLER_GROUP):
+        if not orders or self.env.su:
             return change()
         before = {order.id: order.amount_total for order in orders}
         result = change()
@@ -196,8 +191,20 @@ class SaleOrder(models.Model):
         if not increased:
             return result
         increased._credit_hold_lock_partners()
-        reasons = increased._credit_hold_get_hold_reasons(increased._credit_hold_customer_results())
+        results = increased._credit_hold_customer_results()
+        reasons = increased._credit_hold_get_hold_reasons(results)
         refused = increased.filtered(lambda o: reasons.get(o.id))
+        user = self.env.user
+        if refused and user.has_group(CONTROLLER_GROUP):
+            # a controller raises it within their release authority (without
+            # Release Authority: always), as they would release it
+            roots = refused._credit_hold_authority_roots()
+            refused = refused.filtered(
+                lambda o: o.company_id._credit_hold_root() in roots
+                and not user._credit_release_covers(
+                    o.company_id, results[o.company_id._credit_hold_root()][o._credit_hold_partner().id][1].exposure
+                )
+            )
         if refused:
             order = refused[0]
             raise UserError(

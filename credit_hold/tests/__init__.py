@@ -2,6 +2,7 @@ from . import test_partner_credit
 from . import test_partner_access
 from . import test_evaluation_scale
 from . import test_sale_hold
+from . import test_blocked_warning
 from . import test_invoice_hold
 from . import test_concurrency
 from . import test_cron
@@ -15,3 +16,4 @@ from . import test_portal
 from . import test_temp_limit
 from . import test_limit_history
 from . import test_reporting
+from . import test_second_review

@@ -37,7 +37,7 @@ def hold_writes(env):
 
 class CreditHoldCommon(AccountTestInvoicingCommon):
     """A company with credit hold on, a customer with a limit of 1,000, and
-    users of each group: a salesman and a credit controller."""
+    users of each group: a salesman, a billing user and a credit controller."""
 
     @classmethod
     def setUpClass(cls):
@@ -71,6 +71,13 @@ class CreditHoldCommon(AccountTestInvoicingCommon):
             login="ch_salesman",
             email="salesman@company.example.com",
             groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+        )
+        cls.billing = new_test_user(
+            cls.env,
+            login="ch_billing",
+            email="billing@company.example.com",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
             company_id=cls.company.id,
         )
         cls.controller = new_test_user(

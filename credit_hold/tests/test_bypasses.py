@@ -16,13 +16,6 @@ class TestNoWayAround(CreditHoldCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.billing = new_test_user(
-            cls.env,
-            login="ch_billing",
-            email="billing@company.example.com",
-            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
-            company_id=cls.company.id,
-        )
         cls.plain = new_test_user(
             cls.env,
             login="ch_plain",

@@ -136,7 +136,10 @@ class TestCron(CreditHoldCommon):
         sale_order_class = type(self.env["sale.order"])
         original = sale_order_class._credit_hold_retry
         with patch.object(
-            sale_order_class, "_credit_hold_retry", autospec=True, side_effect=lambda docs: original(docs)
+            sale_order_class,
+            "_credit_hold_retry",
+            autospec=True,
+            side_effect=lambda docs, **kwargs: original(docs, **kwargs),
         ) as retry:
             self._run_cron()
             self._run_cron()

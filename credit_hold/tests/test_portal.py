@@ -9,6 +9,8 @@ from lxml import html
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import CreditHoldCommon
 
@@ -377,3 +379,46 @@ class TestPortalBrowser(PortalCommon):
             }
         """
         self.browser_js(f"/my/orders/{self.order.id}", code, login="ch_portal_a")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalReadsNoInternalNotes(PortalCommon):
+    """Over JSON-RPC (``/web/dataset/call_kw``, as the web client calls it) a
+    portal user reads their own order and partner, but none of the internal
+    credit fields: why it is held (with the warning's text and the limit),
+    who released it and why, the temporary limit and its reason."""
+
+    def _read(self, model, record_id, field):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            params={"model": model, "method": "read", "args": [[record_id], [field]], "kwargs": {}},
+        )
+
+    def _refused(self, model, record_id, field):
+        with self.subTest(model=model, field=field), mute_logger("odoo.http"):
+            with self.assertRaises(JsonRpcException) as refused:
+                self._read(model, record_id, field)
+            self.assertIn("AccessError", str(refused.exception))
+
+    def test_internal_fields_are_refused_to_the_portal_user(self):
+        self.assertEqual(self.order.credit_status, "held")
+        self.customer.with_user(self.controller)._credit_hold_grant_temp_limit(
+            2000.0, fields.Date.today() + timedelta(days=10), "Internal: CFO agreed"
+        )
+        self.authenticate("ch_portal_a", "ch_portal_a")
+        # what the portal shows is readable (the order is theirs)...
+        self.assertEqual(self._read("sale.order", self.order.id, "name")[0]["name"], self.order.name)
+        # ...the internal notes are not
+        for field in (
+            "credit_held_reason",
+            "credit_held_reasons",
+            "credit_held_reason_codes",
+            "credit_release_reason",
+            "credit_released_uid",
+            "credit_released_amount",
+        ):
+            self._refused("sale.order", self.order.id, field)
+        for field in ("credit_temp_limit", "credit_temp_limit_reason", "credit_limit"):
+            self._refused("res.partner", self.customer.id, field)
+        # the page itself still shows the customer what it may see
+        self.assertIn("waiting for a credit review", self._block(self._page(f"/my/orders/{self.order.id}")))

@@ -30,6 +30,16 @@ class TestSaleHold(CreditHoldCommon):
         self.assertIn("Credit hold", order.message_ids[0].body)
         self.assertEqual(len(self._activities(order)), 1)
 
+    def test_line_moved_into_a_confirmed_order_is_checked(self):
+        """A 5,000 line moved into a confirmed 100 order of a customer with a
+        limit of 1,000: the check reads the figures with the line moved."""
+        order = self._order(self.customer, 100.0, confirm=True)
+        quotation = self._order(self.customer, 5000.0)
+        with self.assertRaises(UserError):
+            quotation.order_line.with_user(self.salesman).write({"order_id": order.id})
+        self.assertEqual(order.amount_total, 100.0)
+        self.assertEqual(quotation.amount_total, 5000.0)
+
     def test_order_within_limit_is_confirmed(self):
         order = self._order(self.customer, 999.99)
         self.assertIs(order.with_user(self.salesman).action_confirm(), True)
@@ -332,9 +342,11 @@ class TestSaleHold(CreditHoldCommon):
         )
         self.assertFalse(result["ids"])
         self.assertIn("Over credit limit", result["messages"][0]["message"])
-        # within the limit, or by a controller, it goes through
+        # within the limit it goes through; beyond it a controller is refused
+        # too: the release (within their authority) is their path
         small = self._order(self.customer, 100.0)
         small.with_user(self.salesman).write({"state": "sale"})
         self.assertEqual(small.state, "sale")
-        order.with_user(self.controller).write({"state": "sale"})
-        self.assertEqual(order.state, "sale")
+        with self.assertRaises(UserError):
+            order.with_user(self.controller).write({"state": "sale"})
+        self.assertEqual(order.state, "draft")

@@ -1,12 +1,8 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.addons.credit_hold.models.res_partner import CONTROLLER_GROUP
 
-# repairs that went through the credit check of _action_repair_confirm (or
-# that a release or an automatic release carries through) in this
-# transaction: their state may be written "confirmed" (see write). Cleared on
-# commit and rollback; never a context key, which the caller writes.
-CHECKED_KEY = "credit_hold_repair.checked_repairs"
 # the states of a repair that has gone past its confirmation
 CONFIRMED_STATES = ("confirmed", "under_repair", "done")
 # what the warning banner reads (the mixin's also reads an amount_total that
@@ -17,6 +13,10 @@ WARNING_DEPENDS = ["company_id", "state", "partner_id", "under_warranty"]
 class RepairOrder(models.Model):
     _name = "repair.order"
     _inherit = ["repair.order", "credit.hold.mixin"]
+    _credit_hold_entry_points = {
+        "_action_repair_confirm": "_credit_hold_decide_confirm",
+        "action_repair_start": "_credit_hold_decide_start",
+    }
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -64,10 +64,8 @@ class RepairOrder(models.Model):
     def _credit_hold_exemption(self):
         return self._credit_hold_release_applies()
 
-    def _credit_hold_carry_through(self):
-        # already checked (released or re-checked): confirm without a second check
-        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
-        return super()._action_repair_confirm()  # pylint: disable=super-method-mismatch
+    def _credit_hold_go_through(self):
+        return self._action_repair_confirm()
 
     def _credit_hold_can_rehold(self):
         self.ensure_one()
@@ -97,8 +95,9 @@ class RepairOrder(models.Model):
     # Confirmation
     # ------------------------------------------------------------------
 
-    def _action_repair_confirm(self):
-        """Hold what must be held, confirm the rest (R10, R15).
+    def _credit_hold_decide_confirm(self, proceed):
+        """``_action_repair_confirm``, first of its chain: hold what must be
+        held, confirm the rest (R10, R15).
 
         Every path that confirms a repair comes here (the Confirm button
         through ``action_validate``, the insufficient-quantity wizard,
@@ -109,12 +108,12 @@ class RepairOrder(models.Model):
         :return: Odoo's result, or a notification of what was held (which
             ``action_validate`` and the wizard hand to the user)
         """
-        drafts = self.filtered(lambda repair: repair.state == "draft")
+        unchecked = self._credit_hold_unchecked()
+        drafts = unchecked.filtered(lambda repair: repair.state == "draft")
         held, results = drafts._credit_hold_stop_held()
         passing = self - held
-        # repairs checked here may be written state "confirmed" (see write)
-        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(passing.ids)
-        result = super(RepairOrder, passing)._action_repair_confirm() if passing else True
+        # repairs passing here may be written state "confirmed" (see write)
+        result = passing._credit_hold_proceed(proceed)
         confirmed = (drafts - held).filtered(lambda repair: repair.state == "confirmed")
         enabled = confirmed.filtered(lambda repair: repair.company_id._credit_hold_is_on())
         if enabled:
@@ -125,15 +124,16 @@ class RepairOrder(models.Model):
             return self._credit_hold_notification(held, confirmed)
         return result
 
-    def action_repair_start(self):
-        # Odoo confirms the drafts here, then writes them "under repair":
-        # a draft held on the way stays a draft
+    def _credit_hold_decide_start(self, proceed):
+        """``action_repair_start``, first of its chain: Odoo confirms the
+        drafts there, then writes them "under repair"; a draft held on the
+        way stays a draft and reaches no other module's code."""
         drafts = self.filtered(lambda repair: repair.state == "draft")
         result = drafts._action_repair_confirm() if drafts else True
         held = drafts.filtered(lambda repair: repair.state == "draft" and repair.credit_status == "held")
         passing = self - held
         if passing:
-            result = super(RepairOrder, passing).action_repair_start()
+            result = proceed(passing)
         if held:
             return self._credit_hold_notification(held, passing)
         return result
@@ -145,21 +145,26 @@ class RepairOrder(models.Model):
         return repairs
 
     def write(self, vals):
+        changing = self.browse()
         if vals.get("state") in CONFIRMED_STATES:
             # a draft or cancelled repair confirmed other than by
             # _action_repair_confirm (an import, a script, an RPC write)
             changing = self.filtered(lambda repair: repair.state not in CONFIRMED_STATES)
-            result = super().write(vals)
-            changing._credit_hold_refuse_unchecked()
-            return result
-        return super().write(vals)
+        if "under_warranty" in vals and not vals["under_warranty"]:
+            # warranty is no switch: a confirmed or started repair that
+            # leaves warranty is checked as if it were confirmed now (a
+            # credit controller may, as they may release it)
+            if not self.env.user.has_group(CONTROLLER_GROUP):
+                changing |= self.filtered(lambda repair: repair.under_warranty and repair.state in CONFIRMED_STATES)
+        result = super().write(vals)
+        changing._credit_hold_refuse_unchecked()
+        return result
 
     def _credit_hold_refuse_unchecked(self):
         """R15: a repair confirmed without the check (a write of its state)
         is checked now; if it would be held, the change is refused with the
         reason."""
         self._credit_hold_refuse_if_held(
-            CHECKED_KEY,
             lambda repair: repair._credit_hold_applies(),
             lambda names, reason: self.env._(
                 "%(repairs)s cannot be confirmed: %(reason)s. Confirm it with the Confirm Repair button "

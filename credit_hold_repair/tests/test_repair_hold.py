@@ -1,5 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
 from odoo.addons.credit_hold.tests.common import CreditHoldCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -133,6 +134,22 @@ class TestRepairHold(CreditHoldCommon):
         internal.with_user(self.technician).action_validate()
         self.assertEqual((internal.state, internal.credit_status), ("confirmed", "none"))
 
+    def test_warranty_is_no_switch(self):
+        """Confirmed under warranty (exempt), then warranty unticked and
+        started: refused for the technician, allowed for a controller."""
+        self._put_on_hold()
+        repair = self._repair(self.customer, under_warranty=True)
+        repair.with_user(self.technician).action_validate()
+        self.assertEqual(repair.state, "confirmed")
+        with self.assertRaises(UserError):
+            repair.with_user(self.technician).write({"under_warranty": False})
+        self.assertTrue(repair.under_warranty)
+        repair.with_user(self.technician).action_repair_start()
+        with self.assertRaises(UserError):
+            repair.with_user(self.technician).write({"under_warranty": False})
+        repair.with_user(self.controller).write({"under_warranty": False})
+        self.assertFalse(repair.under_warranty)
+
     def test_switches_off_hold_nothing(self):
         self._put_on_hold()
         self.company.credit_hold_prevent_repairs = False
@@ -191,6 +208,38 @@ class TestRepairHold(CreditHoldCommon):
         self.assertEqual(repair.state, "confirmed")
         self.assertEqual(repair.credit_status, "none")
         self.assertFalse(self._activities(repair))
+
+    def test_a_limit_raised_by_an_office_controller_triggers_the_job(self):
+        """A credit controller without Inventory rights raises the limit: the
+        held repair is not theirs to confirm, so the credit-hold job is
+        triggered at once and confirms it as its user; the chatter names what
+        lifted the hold."""
+        office = new_test_user(
+            self.env,
+            login="ch_office_controller",
+            groups="base.group_user,base.group_partner_manager,credit_hold.group_credit_controller",
+            company_id=self.company.id,
+        )
+        self._put_on_hold()
+        repair = self._repair(self.customer)
+        repair.with_user(self.technician).action_validate()
+        self.assertEqual(repair.credit_status, "held")
+        cron = self.env.ref("credit_hold.ir_cron_credit_hold_carry_through")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.customer.with_user(office).credit_limit = 5000.0
+        self.assertFalse(self.customer.on_hold)
+        self.assertEqual(repair.state, "draft")
+        self.assertEqual(repair.credit_status, "held")
+        self.assertIn("credit settings changed by", repair.message_ids[0].body)
+        self.assertIn("credit-hold job", repair.message_ids[0].body)
+        new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        self.assertEqual(len(new_triggers), 1)
+        self.assertLessEqual(new_triggers.call_at, fields.Datetime.now())
+        # the job, as its user
+        cron.method_direct_trigger()
+        self.assertEqual(repair.state, "confirmed")
+        self.assertEqual(repair.credit_status, "none")
+        self.assertTrue(any("carried through automatically" in m.body for m in repair.message_ids))
 
     def test_confirm_again_after_hold_lifted_leaves_the_list(self):
         self.company.credit_hold_auto_release = False

@@ -1,16 +1,9 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
-
 from odoo import api, fields, models
 from odoo.addons.credit_hold.decision import REASON_BLOCKED, text_to_codes
 from odoo.exceptions import UserError
 
-# deliveries validated without a second check: while button_validate runs on
-# the ones it let through, and while a release or an automatic release carries
-# them through (a transaction mark, cleared on commit and rollback; never a
-# context key, which the caller writes)
-CHECKED_KEY = "credit_hold_stock.checked_pickings"
 # what the warning banner reads (the mixin's also reads an amount_total that
 # transfers have not)
 WARNING_DEPENDS = ["company_id", "state", "partner_id", "credit_partner_id"]
@@ -19,6 +12,12 @@ WARNING_DEPENDS = ["company_id", "state", "partner_id", "credit_partner_id"]
 class StockPicking(models.Model):
     _name = "stock.picking"
     _inherit = ["stock.picking", "credit.hold.mixin"]
+    # button_validate decides before Odoo's own wizards (backorder...); every
+    # other path that validates a transfer ends in _action_done
+    _credit_hold_entry_points = {
+        "button_validate": "_credit_hold_decide_validate",
+        "_action_done": "_credit_hold_decide_done",
+    }
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -105,12 +104,10 @@ class StockPicking(models.Model):
                 reasons[picking.id] = [entry for entry in reasons[picking.id] if entry["code"] not in released]
         return reasons
 
-    def _credit_hold_carry_through(self):
-        # already checked (released or re-checked): validate without a second
-        # check, and without the backorder question (what is not reserved
-        # goes to a backorder, checked again when it is validated)
-        with self._credit_hold_checked():
-            result = self.with_context(skip_backorder=True, skip_sms=True).button_validate()
+    def _credit_hold_go_through(self):
+        # without the backorder question (what is not reserved goes to a
+        # backorder, checked again when it is validated)
+        result = self.with_context(skip_backorder=True, skip_sms=True).button_validate()
         not_done = self.filtered(lambda p: p.state != "done")
         if not_done:
             raise UserError(
@@ -146,20 +143,6 @@ class StockPicking(models.Model):
     # Validation
     # ------------------------------------------------------------------
 
-    @contextmanager
-    def _credit_hold_checked(self):
-        """While in this block, these deliveries count as checked: validated
-        without a second check. The mark lives in the transaction (see
-        CHECKED_KEY) and only for the block, so a validation that fails or
-        stops at a wizard leaves nothing behind."""
-        checked = self.env.cr.precommit.data.setdefault(CHECKED_KEY, set())
-        marked = set(self.ids) - checked
-        checked |= marked
-        try:
-            yield
-        finally:
-            checked -= marked
-
     def _credit_hold_stop_deliveries(self):
         """Check the deliveries of ``self`` about to be validated and mark
         the held ones; return them (the caller goes on with the others)."""
@@ -167,21 +150,18 @@ class StockPicking(models.Model):
         enabled = self.filtered(lambda p: p._credit_hold_deliveries_on())
         if not enabled:
             return self.browse()
-        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
-        held, _results = enabled.filtered(lambda p: p.id not in checked)._credit_hold_stop_held()
+        held, _results = enabled._credit_hold_unchecked()._credit_hold_stop_held()
         return held
 
-    def button_validate(self):
-        """Hold what must be held before Odoo's own wizards (backorder...)
-        and changes, validate the rest (R10, R15); the user gets a
-        notification, not an exception that would roll the hold back."""
+    def _credit_hold_decide_validate(self, proceed):
+        """``button_validate``, first of its chain: hold what must be held
+        before Odoo's own wizards (backorder...) and every module's code,
+        validate the rest (R10, R15); the user gets a notification, not an
+        exception that would roll the hold back."""
         held = self._credit_hold_stop_deliveries()
         passing = self - held
-        result = True
-        if passing:
-            # checked just now: _action_done, reached from here, does not check again
-            with passing._credit_hold_checked():
-                result = super(StockPicking, passing).button_validate()
+        # checked just now: _action_done, reached from here, does not check again
+        result = passing._credit_hold_proceed(proceed)
         if not held:
             return result
         validated = passing.filtered(lambda p: p.state == "done")
@@ -193,16 +173,36 @@ class StockPicking(models.Model):
             notification["params"]["next"] = result
         return notification
 
-    def _action_done(self):
-        # every path that validates a transfer ends here (button, backorder
-        # wizard, batch transfers, RPC, other modules): held deliveries stay
-        # as they are, reserved, and the others are done
+    def _credit_hold_decide_done(self, proceed):
+        """``_action_done``, first of its chain: every path that validates a
+        transfer ends here (button, backorder wizard, batch transfers, RPC,
+        other modules); held deliveries stay as they are, reserved, and the
+        others are done."""
         held = self._credit_hold_stop_deliveries()
         passing = self - held
-        result = super(StockPicking, passing)._action_done() if passing else True
+        result = passing._credit_hold_proceed(proceed)
         # a delivery held earlier that passes now leaves the held list
         passing.filtered(lambda p: p.state == "done")._credit_hold_went_through()
         return result
+
+    def write(self, vals):
+        if vals.get("state") == "done":
+            # done only by _action_done, through the check (R15)
+            self.filtered(lambda p: p.state != "done")._credit_hold_refuse_unchecked()
+        return super().write(vals)
+
+    def _credit_hold_refuse_unchecked(self):
+        """A delivery (or its moves) written "done" other than by validating
+        it: refused with the reason if the check would hold it."""
+        self._credit_hold_refuse_if_held(
+            lambda picking: picking._credit_hold_is_enabled(),
+            lambda names, reason: self.env._(
+                "%(pickings)s cannot be set to done by writing its state: %(reason)s. Validate it (it is then "
+                "kept as a held delivery for a credit controller) or ask a credit controller.",
+                pickings=names,
+                reason=reason,
+            ),
+        )
 
     def action_cancel(self):
         res = super().action_cancel()

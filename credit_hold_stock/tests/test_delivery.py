@@ -104,6 +104,23 @@ class TestDelivery(CreditHoldCommon):
     # Paths
     # ------------------------------------------------------------------
 
+    def test_held_delivery_cannot_be_done_by_writing_its_moves_or_state(self):
+        """A warehouse user writes "done" on a held delivery's moves, or on the
+        delivery itself: refused, nothing delivered (nothing invoiceable)."""
+        picking = self._delivery()
+        self._hold_customer()
+        self._validate(picking)
+        self.assertHeld(picking, "enforced")
+        with self.assertRaises(UserError):
+            picking.move_ids.with_user(self.stock_user).write({"state": "done", "picked": True})
+        with self.assertRaises(UserError):
+            picking.with_user(self.stock_user).write({"state": "done"})
+        self.assertHeld(picking, "enforced")
+        self.assertEqual(picking.sale_id.order_line.qty_delivered, 0.0)
+        # a customer not on hold: the writes are Odoo's business, not ours
+        other = self._delivery(partner=self.env["res.partner"].create({"name": "Clear", "credit_limit": 0.0}))
+        other.move_ids.with_user(self.stock_user).write({"state": "done", "picked": True})
+
     def test_held_on_validate(self):
         picking = self._delivery()
         self._hold_customer()

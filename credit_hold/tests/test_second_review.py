@@ -1,0 +1,173 @@
+# Copyright 2026 credit_hold contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The second security review (issue "Authority that holds"): each way
+around a hold, tried as the user who found it, over the ORM as RPC calls it."""
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import CreditHoldCommon
+from .test_release_authority import CONTROLLER_GROUPS
+
+FORGED = {
+    "default_credit_status": "released",
+    "default_credit_released_amount": 10**9,
+    "default_credit_release_reason": "forged",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestSecondReview(CreditHoldCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.small = new_test_user(
+            cls.env,
+            login="ch_controller_1000",
+            groups=CONTROLLER_GROUPS,
+            company_id=cls.company.id,
+        )
+        cls.small.with_company(cls.company).credit_release_limit = 1000.0
+        cls.company.credit_hold_prevent_invoices = True
+        cls.tiny = cls.env["res.partner"].create({"name": "Tiny Limit", "is_company": True, "credit_limit": 50.0})
+
+    def _authority_on(self):
+        self.company.credit_hold_release_authority = True
+
+    # 0. forged with context defaults ------------------------------------
+
+    def test_salesperson_cannot_forge_a_release_with_context_defaults(self):
+        orders = self.env["sale.order"].with_user(self.salesman)
+        ctx = {**FORGED, "default_credit_released_partner_id": self.tiny.id}
+        with self.assertRaises(AccessError):
+            orders.with_context(**ctx).create(
+                {
+                    "partner_id": self.tiny.id,
+                    "order_line": [Command.create({"product_id": self.service.id, "price_unit": 5000.0})],
+                }
+            )
+
+    def test_billing_user_cannot_forge_a_release_with_context_defaults(self):
+        moves = self.env["account.move"].with_user(self.billing)
+        ctx = {**FORGED, "default_credit_released_partner_id": self.tiny.id}
+        with self.assertRaises(AccessError):
+            moves.with_context(**ctx).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.tiny.id,
+                    "invoice_line_ids": [Command.create({"name": "x", "price_unit": 5000.0, "tax_ids": []})],
+                }
+            )
+
+    def test_ir_default_cannot_release_either(self):
+        self.env["ir.default"].set("sale.order", "credit_status", "released")
+        with self.assertRaises(AccessError):
+            self._order(self.tiny, 5000.0)
+
+    def test_copy_with_forged_values_is_refused(self):
+        order = self._order(self.tiny, 5000.0)
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).copy({"credit_status": "released", "credit_released_amount": 10**9})
+
+    def test_controller_cannot_write_the_status_either(self):
+        order = self._order(self.tiny, 5000.0, confirm=True)
+        self.assertEqual(order.credit_status, "held")
+        with self.assertRaises(AccessError):
+            order.with_user(self.controller).write(
+                {
+                    "credit_status": "released",
+                    "credit_released_amount": 10**9,
+                    "credit_released_partner_id": self.tiny.id,
+                }
+            )
+
+    # 1. confirm by writing the state -------------------------------------
+
+    def test_controller_beyond_authority_cannot_confirm_by_writing_the_state(self):
+        self._authority_on()
+        order = self._order(self.customer, 50000.0, confirm=True)
+        self.assertEqual(order.credit_status, "held")
+        with self.assertRaises(UserError):
+            order.with_user(self.small).write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+
+    # 2. lift the customer instead of releasing ------------------------------
+
+    def test_controller_cannot_lift_the_customer_beyond_authority(self):
+        self._authority_on()
+        order = self._order(self.customer, 50000.0, confirm=True)
+        self.assertEqual(order.credit_status, "held")
+        as_small = self.customer.with_user(self.small)
+        in_a_month = fields.Date.add(fields.Date.today(), days=30)
+        for lift in (
+            lambda: as_small.write({"credit_limit": 0.0}),
+            lambda: as_small.write({"credit_limit": 10_000_000.0}),
+            lambda: as_small.action_credit_hold_enforce_off(),
+            lambda: as_small._credit_hold_grant_temp_limit(10_000_000.0, in_a_month, "Big season"),
+        ):
+            with self.assertRaises(UserError):
+                lift()
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+        # lowering, and raising within the release limit of 1,000, are allowed
+        as_small.write({"credit_limit": 800.0})
+        as_small.write({"credit_limit": 1000.0})
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+
+    def test_a_manager_may_lift_the_customer(self):
+        self._authority_on()
+        manager = new_test_user(
+            self.env,
+            login="ch_credit_manager",
+            groups=CONTROLLER_GROUPS + ",credit_hold.group_credit_manager",
+            company_id=self.company.id,
+        )
+        order = self._order(self.customer, 50000.0, confirm=True)
+        self.customer.with_user(manager).write({"credit_limit": 100000.0})
+        self.assertEqual(order.state, "sale")
+
+    def test_a_temporary_limit_ends_within_the_company_cap(self):
+        too_late = fields.Date.add(fields.Date.today(), days=3650)
+        with self.assertRaisesRegex(ValidationError, "at most 90 days"):
+            self.customer.with_user(self.controller)._credit_hold_grant_temp_limit(5000.0, too_late, "Ten years")
+        self.company.credit_temp_limit_max_days = 4000
+        self.customer.with_user(self.controller)._credit_hold_grant_temp_limit(5000.0, too_late, "Ten years")
+        self.assertEqual(self.customer.credit_temp_limit, 5000.0)
+
+    # 3. release small, then raise ---------------------------------------
+
+    def test_controller_raising_beyond_authority_is_refused(self):
+        self._authority_on()
+        order = self._order(self.customer, 400.0, confirm=True)
+        self.assertEqual(order.state, "sale")
+        with self.assertRaises(UserError):
+            order.with_user(self.small).write(
+                {"order_line": [Command.create({"product_id": self.service.id, "price_unit": 90000.0})]}
+            )
+        self.assertEqual(order.amount_total, 400.0)
+
+    def test_without_release_authority_a_controller_may_raise(self):
+        order = self._order(self.customer, 400.0, confirm=True)
+        order.with_user(self.small).write(
+            {"order_line": [Command.create({"product_id": self.service.id, "price_unit": 90000.0})]}
+        )
+        self.assertEqual(order.amount_total, 90400.0)
+
+    # 4. an invoice's authority figure shrunk by a link --------------------
+
+    def test_invoice_linked_to_a_small_order_line_counts_in_full(self):
+        self._authority_on()
+        order = self._order(self.customer, 50.0, confirm=True)
+        self.assertEqual(order.state, "sale")
+        self.customer.with_user(self.controller).action_credit_hold_enforce_on()
+        invoice = self._invoice(self.customer, 80000.0, post=False)
+        invoice.invoice_line_ids.sale_line_ids = order.order_line
+        invoice.action_post()
+        self.assertEqual(invoice.credit_status, "held")
+        # at most the 50 the order line still has to invoice is already counted
+        amount = invoice._credit_hold_authority_amount()
+        self.assertEqual(amount, 79950.0)
+        with self.assertRaises(UserError):
+            invoice.with_user(self.small).credit_release("Linked to an order")
+        self.assertEqual(invoice.state, "draft")
