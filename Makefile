@@ -8,7 +8,7 @@ VENV ?= .venv
 LAYERS ?= static,engine,odoo,wheel
 K ?=
 
-.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots compare-odoo-suites
+.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots compare-odoo-suites fuzz
 
 ## make test: static checks, engine tests, Odoo tests (pytest-odoo), wheels
 test:
@@ -52,6 +52,13 @@ screenshots:
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@$(VENV)/bin/python tools/screenshots.py
+
+## make fuzz [FUZZ_EXAMPLES=200 FUZZ_STEPS=40]: the generated security review, longer than in make test
+FUZZ_EXAMPLES ?= 200
+FUZZ_STEPS ?= 40
+fuzz:
+	@CREDIT_HOLD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CREDIT_HOLD_FUZZ_STEPS=$(FUZZ_STEPS) \
+		$(PYTHON) tools/devtool.py test --layers odoo -k TestSecurityFuzz
 
 ## make compare-odoo-suites: Odoo's own tests of sale_management, sale_loyalty, event_sale and sale_stock,
 ## without our addons and with them installed and credit hold on (the same result expected)

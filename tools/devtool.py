@@ -48,7 +48,12 @@ ODOO_BRANCH = "18.0"
 # Installed into Odoo's own interpreter: the Odoo test layer runs there.
 # {module: package}; only the missing ones are installed. websocket-client:
 # Odoo's HttpCase drives Chrome through it (browser tests).
-ODOO_TEST_MODULES = {"pytest_odoo": "pytest-odoo==2.3.0", "websocket": "websocket-client==1.8.0"}
+ODOO_TEST_MODULES = {
+    "pytest_odoo": "pytest-odoo==2.3.0",
+    "websocket": "websocket-client==1.8.0",
+    # the generated security review (credit_hold/tests/test_security_fuzz.py)
+    "hypothesis": "hypothesis==6.170.27",
+}
 ODOO_TEST_TOOLS = list(ODOO_TEST_MODULES.values())
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
 # Known-harmless lines of Odoo itself (not of our addon).

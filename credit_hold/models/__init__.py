@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_users
+from . import credit_release_authority
 from . import res_config_settings
 from . import credit_hold_reason
 from . import credit_hold_figures

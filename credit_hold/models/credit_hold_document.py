@@ -51,7 +51,8 @@ class CreditHoldDocument(models.Model):
     name = fields.Char(string="Document", readonly=True)
     document_type = fields.Selection(selection="_selection_document_type", string="Type", readonly=True)
     res_model = fields.Char(readonly=True)
-    res_id = fields.Integer(readonly=True)
+    # an id, not a figure: never a measure of the analysis
+    res_id = fields.Integer(string="Document ID", readonly=True, aggregator=None)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
@@ -177,7 +178,9 @@ class CreditHoldDocument(models.Model):
                 "invoice",
                 "account_move",
                 "am",
-                name=SQL("COALESCE(NULLIF(am.name, '/'), 'Draft Invoice (* ' || am.id || ')')"),
+                # a draft has no number yet: its name is Odoo's, in the reader's
+                # language (display_name)
+                name=SQL("NULLIF(am.name, '/')"),
                 partner=SQL("am.commercial_partner_id"),
                 user=SQL("am.invoice_user_id"),
                 amount=SQL("ABS(am.amount_total_signed)"),
@@ -208,6 +211,18 @@ class CreditHoldDocument(models.Model):
                 record.partner_exposure = decision.exposure if decision else 0.0
                 record.partner_overdue = decision.overdue_amount if decision else 0.0
                 record.partner_available = (decision.available_credit or 0.0) if decision else 0.0
+
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        by_model = defaultdict(list)
+        for record in self:
+            by_model[record.res_model].append(record.res_id)
+        names = {}
+        for model, ids in by_model.items():
+            for document in self.env[model].browse(ids).sudo():
+                names[model, document.id] = document.display_name
+        for record in self:
+            record.display_name = names.get((record.res_model, record.res_id)) or record.name
 
     def _documents(self):
         """The underlying documents, in the order of ``self``, as a list."""

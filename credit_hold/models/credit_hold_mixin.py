@@ -556,7 +556,10 @@ class CreditHoldMixin(models.AbstractModel):
 
     def _credit_hold_notification(self, held, passed=None):
         """A client notification that says what was held and why."""
-        lines = [self.env._("%(doc)s: %(reason)s", doc=doc.display_name, reason=doc.credit_held_reason) for doc in held]
+        # one sentence a document: the client shows the message on one line
+        lines = [
+            self.env._("%(doc)s: %(reason)s.", doc=doc.display_name, reason=doc.credit_held_reason) for doc in held
+        ]
         if passed:
             title = self.env._("%(held)s held, %(passed)s went through", held=len(held), passed=len(passed))
         else:
@@ -649,10 +652,10 @@ class CreditHoldMixin(models.AbstractModel):
             )
             doc.sudo()._message_log(
                 body=self.env._(
-                    "Credit hold released by %(user)s: %(reason)s. At release: exposure %(exposure)s, "
-                    "balance %(balance)s, overdue %(overdue)s, effective limit %(limit)s. Held for: %(held)s",
+                    "Credit hold released by %(user)s: %(reason)s. Before this release: exposure %(exposure)s, "
+                    "balance %(balance)s, overdue %(overdue)s, effective limit %(limit)s. Held for: %(held)s.",
                     user=self.env.user.name,
-                    reason=reason,
+                    reason=reason.rstrip(". "),
                     exposure=format_amount(self.env, decision.exposure, currency),
                     balance=format_amount(self.env, figures.total_balance, currency),
                     overdue=format_amount(self.env, decision.overdue_amount, currency),
@@ -753,20 +756,30 @@ class CreditHoldMixin(models.AbstractModel):
         docs._credit_hold_close_activities(self.env._("Credit check passed"))
 
     @api.model
-    def _credit_hold_bulk(self, documents, method, done_label, *args):
+    def _credit_hold_bulk(self, documents, method, done_label, *args, detail=None):
         """Run ``method`` on each document on its own (a savepoint each), so that
         one that cannot be processed does not stop the others, and return one
-        summary notification. Access errors are not caught: they stop all."""
+        summary notification. Access errors are not caught: they stop all.
+
+        :param detail: ``detail(document, result)``, words added after the
+            document's name in the summary (e.g. who an escalation went to)
+        """
         done, failed = [], []
         for document in documents:
             try:
                 with self.env.cr.savepoint():
-                    getattr(document, method)(*args)
-                done.append(document.display_name)
+                    result = getattr(document, method)(*args)
+                done.append(
+                    f"{document.display_name} ({detail(document, result)})" if detail else document.display_name
+                )
             except AccessError:
                 raise
             except (UserError, ValidationError) as error:
-                failed.append(f"{document.display_name}: {error.args[0] if error.args else error}")
+                message = str(error.args[0] if error.args else error)
+                # the document's name once: most messages begin with it
+                failed.append(
+                    message if message.startswith(document.display_name) else f"{document.display_name}: {message}"
+                )
         lines = []
         if done:
             lines.append(

@@ -12,7 +12,7 @@ from odoo.tools import plaintext2html
 from odoo.tools.misc import format_amount
 
 from .credit_hold_mixin import ACTIVITY_TYPE
-from .res_partner import CONTROLLER_GROUP
+from .res_partner import CONTROLLER_GROUP, MANAGER_GROUP
 
 
 class CreditHoldMixin(models.AbstractModel):
@@ -194,9 +194,9 @@ class CreditHoldMixin(models.AbstractModel):
 
     def _credit_hold_escalation_user(self, amount):
         """Who takes the review over: the customer's credit controller, else
-        the company's default controller, else the controller (or manager) of
-        the company with the smallest authority that covers ``amount``; never
-        the user escalating."""
+        the company's default controller, else a credit manager of the
+        company, else the controller with the smallest authority that covers
+        ``amount``, else a system administrator; never the user escalating."""
         self.ensure_one()
         company = self.company_id
         controllers = self.env.ref(CONTROLLER_GROUP).sudo().users
@@ -221,8 +221,17 @@ class CreditHoldMixin(models.AbstractModel):
         candidates = controllers.filtered(eligible)
 
         def rank(user):
+            # the credit managers first, then the controller with the smallest
+            # authority that covers it; a system administrator only when no
+            # credit user can take it
             limit = user._credit_release_authority(company)
-            return (limit is None, limit or 0.0, user.id)
+            return (
+                user.has_group("base.group_system"),
+                not user.has_group(MANAGER_GROUP),
+                limit is None,
+                limit or 0.0,
+                user.id,
+            )
 
         return candidates.sorted(rank)[:1]
 

@@ -183,6 +183,12 @@ class ResPartner(models.Model):
     credit_warning = fields.Boolean(
         string="Near Credit Limit",
         compute="_compute_credit_figures",
+        help="At or above the warning percentage of the effective limit, and not on hold for it yet.",
+    )
+    credit_threshold_default = fields.Float(
+        string="Company Default Threshold (%)",
+        compute="_compute_credit_threshold_default",
+        help="The threshold that applies while the customer's own threshold is 0.",
     )
 
     # ------------------------------------------------------------------
@@ -243,6 +249,10 @@ class ResPartner(models.Model):
             partner.credit_held_document_count = counts.get(partner.commercial_partner_id.id, 0)
 
     @api.depends_context("company")
+    def _compute_credit_threshold_default(self):
+        self.credit_threshold_default = self.env.company._credit_hold_root().credit_hold_default_threshold
+
+    @api.depends_context("company")
     def _compute_credit_figures(self):
         commercial = self.commercial_partner_id.filtered("id")
         results = commercial._credit_hold_compute(self.env.company) if commercial else {}
@@ -262,7 +272,8 @@ class ResPartner(models.Model):
                     "credit_effective_limit": decision.effective_limit or 0.0,
                     "credit_available": decision.available_credit or 0.0,
                     "credit_has_limit": decision.effective_limit is not None,
-                    "credit_warning": decision.warning,
+                    # near the limit, not over it (one banner says what is true)
+                    "credit_warning": decision.warning and not decision.on_hold,
                 }
             )
 

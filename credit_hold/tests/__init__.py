@@ -17,3 +17,5 @@ from . import test_temp_limit
 from . import test_limit_history
 from . import test_reporting
 from . import test_second_review
+from . import test_security_fuzz
+from . import test_screens

@@ -169,9 +169,16 @@ class TestPartnerCredit(CreditHoldCommon):
         self.customer.with_user(self.controller).credit_threshold = 90.0
         self.assertEqual(self.customer.credit_effective_limit, 900.0)
         self.assertTrue(self.customer.on_hold)
+        # on hold for it: not "near" the limit any more (one banner, the true one)
+        self.assertFalse(self.customer.credit_warning)
         self.customer.with_user(self.controller).credit_threshold = 120.0
         self.assertFalse(self.customer.on_hold)
         self.assertFalse(self.customer.credit_warning)  # 900 < 90 % of 1,200
+
+    def test_threshold_zero_shows_the_company_default(self):
+        self.company.credit_hold_default_threshold = 95.0
+        self.assertEqual(self.customer.credit_threshold, 0.0)
+        self.assertEqual(self.customer.credit_threshold_default, 95.0)
 
     def test_raising_the_limit_lifts_the_hold(self):
         self._invoice(self.customer, 1000.0)

@@ -422,3 +422,22 @@ class TestPortalReadsNoInternalNotes(PortalCommon):
             self._refused("res.partner", self.customer.id, field)
         # the page itself still shows the customer what it may see
         self.assertIn("waiting for a credit review", self._block(self._page(f"/my/orders/{self.order.id}")))
+
+    def test_limit_and_exposure_are_never_shown(self):
+        """Even with visibility "figures", the page says how far over the
+        limit the customer is, never the limit (1,234.56) nor the balance
+        (1,500.00)."""
+        self.company.credit_hold_portal_visibility = "figures"
+        customer = self.env["res.partner"].create(
+            {"name": "Figures Co", "is_company": True, "credit_limit": 1234.56, "email": "f@f.example.com"}
+        )
+        self._portal_user("ch_portal_figures", customer)
+        later = fields.Date.today() + timedelta(days=30)
+        self._invoice(customer, 800.0, due=later)
+        self._invoice(customer, 700.0, due=later)
+        self.assertTrue(customer.on_hold)
+        block = self._block(self._page("/my", login="ch_portal_figures"))
+        self.assertIn("over its credit limit by", block)
+        self.assertIn("265.44", block)
+        for forbidden in ("1,234.56", "1234.56", "1,500.00", "1500.00"):
+            self.assertNotIn(forbidden, block)

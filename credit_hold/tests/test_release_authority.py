@@ -130,7 +130,8 @@ class TestReleaseAuthority(CreditHoldCommon):
     def test_escalation_skips_who_has_not_enough_authority(self):
         self._authority_on()
         # the customer's and the company's controllers cannot cover 1,600: the
-        # smallest authority that covers it gets the review (not the manager)
+        # review goes up to a credit manager (before a controller with more
+        # authority, and before a system administrator)
         self.customer.credit_controller_id = self.controller_small
         self.company.credit_hold_controller_id = self.controller
         order = self._exposure_case()
@@ -141,8 +142,11 @@ class TestReleaseAuthority(CreditHoldCommon):
         wizard_form.note = "Please review"
         result = wizard_form.save().action_escalate()
         self.assertEqual(result["params"]["type"], "success")
-        self.assertEqual(self._activity(order).user_id, self.controller_big)
+        self.assertEqual(self._activity(order).user_id, self.manager)
         self.assertEqual(order.credit_status, "held")
+        # without a manager able to take it, the smallest authority that covers it
+        order.with_user(self.manager).credit_escalate("Not mine")
+        self.assertEqual(self._activity(order).user_id, self.controller_big)
 
     def test_escalation_with_nobody_to_take_it_over(self):
         self._authority_on()
@@ -169,7 +173,9 @@ class TestReleaseAuthority(CreditHoldCommon):
         self.assertEqual(result["params"]["type"], "warning")
         self.assertIn(f"1 released: {within.name}", message)
         self.assertIn("1 not processed:", message)
-        self.assertIn(f"{beyond.name}: {beyond.name} is beyond your release authority", message)
+        # the document named once (issue "The controller's day", item 9)
+        self.assertIn(f"\n{beyond.name} is beyond your release authority", message)
+        self.assertEqual(message.count(beyond.name), 1)
         self.assertEqual(within.state, "sale")
         self.assertEqual(beyond.credit_status, "held")
         # nothing was escalated silently

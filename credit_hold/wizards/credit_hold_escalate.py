@@ -22,5 +22,9 @@ class CreditHoldEscalate(models.TransientModel):
         # the group is checked before anything, not document by document
         self.env["credit.hold.mixin"]._credit_hold_check_controller()
         return self.env["credit.hold.mixin"]._credit_hold_bulk(
-            self._documents(), "credit_escalate", self.env._("escalated"), self.note
+            self._documents(),
+            "credit_escalate",
+            self.env._("escalated"),
+            self.note,
+            detail=lambda document, assigned: self.env._("to %(user)s", user=assigned[document.id].name),
         )
