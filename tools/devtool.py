@@ -506,11 +506,12 @@ class Layer:
         self.passed = 0
         self.failed = 0
         self.skipped = None
+        self.skipped_tests = 0
 
     def line(self):
         if self.skipped:
             return f"{self.name}: SKIPPED ({self.skipped})"
-        return f"{self.name}: {self.passed} passed, {self.failed} failed"
+        return f"{self.name}: {self.passed} passed, {self.failed} failed, {self.skipped_tests} skipped"
 
     def fail(self, why):
         say(f"  FAIL {why}")
@@ -625,6 +626,30 @@ def odoo_ready(layer):
     return odoo, template
 
 
+CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser")
+
+
+def ensure_chrome():
+    """Odoo's browser tests (tours, browser_js) need Chrome or Chromium. Under
+    CI, as root on Debian/Ubuntu, Debian's chromium is installed when missing;
+    elsewhere one line says the browser tests will be skipped and how to get
+    them."""
+    if any(shutil.which(name) for name in CHROME_NAMES):
+        return
+    if in_ci() and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("  installing Debian's chromium for the browser tests (CI, once per machine)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        return
+    say("  no Chrome/Chromium on the PATH: Odoo's browser tests will be skipped (apt-get install chromium)")
+
+
 def pytest_odoo_env(odoo):
     """Environment for pytest-odoo in Odoo's interpreter; installs the test tools when missing.
 
@@ -667,6 +692,7 @@ def odoo_layer(keep_db=False, keyword=None):
     if not odoo:
         return layer
     say(f"  odoo: {odoo.bin} (python {odoo.python})")
+    ensure_chrome()
     try:
         env = pytest_odoo_env(odoo)
     except RuntimeError as exc:
@@ -760,6 +786,10 @@ def odoo_layer(keep_db=False, keyword=None):
     count = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
     layer.failed = count["failures"] + count["errors"]
     layer.passed = count["tests"] - layer.failed - count["skipped"]
+    layer.skipped_tests = count["skipped"]
+    if count["skipped"] and in_ci():
+        # CI runs every test: a skip (no Chrome, say) hides a test that never ran
+        layer.fail(f"{count['skipped']} Odoo test(s) skipped: under CI nothing is skipped (see {junit.name})")
     say(
         f"  {count['tests']} Odoo tests in {time.time() - start:.0f}s, {count['skipped']} skipped "
         f"(log: {log.relative_to(ROOT)}, report: {junit.relative_to(ROOT)})"
@@ -925,7 +955,8 @@ def cmd_test(args):
         say(layer.line())
     passed = sum(layer.passed for layer in layers)
     failed = sum(layer.failed for layer in layers)
-    say(f"total: {passed} passed, {failed} failed")
+    skipped = sum(layer.skipped_tests for layer in layers)
+    say(f"total: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 
 

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_amount
 
-from ..decision import THRESHOLD_MAX
+from ..decision import THRESHOLD_MAX, text_to_codes
 from .res_company import check_range
 
 CONTROLLER_GROUP = "credit_hold.group_credit_controller"
@@ -28,7 +28,7 @@ CONTROLLER_FIELDS = {
     "credit_temp_limit_uid": False,
 }
 # Only the evaluation (running as superuser) writes these.
-SYSTEM_FIELDS = ("on_hold", "credit_hold_reason_codes", "credit_hold_awaiting_payment")
+SYSTEM_FIELDS = ("on_hold", "credit_hold_reason_codes", "credit_hold_main_reason", "credit_hold_awaiting_payment")
 # Odoo's own limit fields: while credit hold is on in a company, a credit
 # controller's too (Odoo lets every billing user change them).
 LIMIT_FIELDS = ("credit_limit", "use_partner_credit_limit")
@@ -86,6 +86,14 @@ class ResPartner(models.Model):
         readonly=True,
         help="Why the customer is on hold, as language-independent codes "
         "(enforced, over_limit, overdue, new_customer, ...): filters and group-by use them.",
+    )
+    credit_hold_main_reason = fields.Selection(
+        selection="_selection_credit_hold_main_reason",
+        string="Main Hold Reason",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="The first reason of the hold, in words: graphs and group-by use it.",
     )
     credit_hold_reason = fields.Char(
         string="Hold Reason",
@@ -248,6 +256,10 @@ class ResPartner(models.Model):
         for partner in self:
             partner.credit_held_document_count = counts.get(partner.commercial_partner_id.id, 0)
 
+    @api.model
+    def _selection_credit_hold_main_reason(self):
+        return self.env["credit.hold.reason"]._get_selection()
+
     @api.depends_context("company")
     def _compute_credit_threshold_default(self):
         self.credit_threshold_default = self.env.company._credit_hold_root().credit_hold_default_threshold
@@ -320,6 +332,10 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._credit_hold_check_access(vals)
         self._credit_hold_check_lift_authority(vals)
+        if "credit_hold_reason_codes" in vals:
+            # written with the codes, in the same statement
+            codes = text_to_codes(vals["credit_hold_reason_codes"])
+            vals = {**vals, "credit_hold_main_reason": codes[0] if codes else False}
         unblocked = self._credit_hold_unblocking(vals)
         res = super().write(vals)
         if unblocked:
