@@ -92,3 +92,43 @@ def test_a_document_never_lowers_what_is_compared(policy, fig, amount):
     assert with_document.compared_amount >= round(fig.total_balance, policy.digits) - 10**-policy.digits
     if alone.on_hold and d.REASON_OVER_LIMIT not in alone.reasons:
         assert with_document.on_hold
+
+
+nonnegative = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 2))
+
+
+@given(policies, figures(), nonnegative)
+def test_on_hold_alone_implies_on_hold_with_the_document(policy, fig, document):
+    fig = dataclasses.replace(fig, total_balance=abs(fig.total_balance))
+    if d.decide(policy, fig).on_hold:
+        assert d.decide(policy, fig, document_amount=document).on_hold
+
+
+@given(policies, figures())
+def test_over_the_limit_implies_a_warning(policy, fig):
+    decision = d.decide(policy, fig)
+    if d.REASON_OVER_LIMIT in decision.reasons:
+        assert decision.warning
+
+
+@given(
+    policies,
+    figures(hold_type=st.just("automatic"), credit_limit=limits),
+    st.floats(min_value=1, max_value=1000, allow_nan=False),
+    st.floats(min_value=0, max_value=1000, allow_nan=False),
+)
+def test_a_higher_threshold_never_holds_more(policy, fig, threshold, more):
+    lower = d.decide(policy, dataclasses.replace(fig, threshold=threshold))
+    higher = d.decide(policy, dataclasses.replace(fig, threshold=threshold + more))
+    if higher.on_hold:
+        assert lower.on_hold
+
+
+@given(policies, figures())
+def test_a_rule_switched_off_never_gives_its_reason(policy, fig):
+    """Each company switch tested off: the overdue rule off never holds for
+    overdue invoices, the over-limit rule off never for the limit."""
+    no_overdue = d.decide(dataclasses.replace(policy, overdue=False), dataclasses.replace(fig, overdue_count=3))
+    assert d.REASON_OVERDUE not in no_overdue.reasons
+    no_limit = d.decide(dataclasses.replace(policy, over_limit=False), fig)
+    assert d.REASON_OVER_LIMIT not in no_limit.reasons

@@ -1,6 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import models
 from odoo.exceptions import UserError
 
 HELD_MOVE_TYPES = ("out_invoice", "out_receipt")
@@ -12,6 +12,8 @@ class AccountMove(models.Model):
     # Held in _post, not in action_post: the auto-post cron and other modules
     # post through _post (R15).
     _credit_hold_entry_points = {"_post": "_credit_hold_decide_post"}
+    _credit_hold_partner_field = "commercial_partner_id"
+    _credit_hold_pending_states = ("draft",)
 
     # ------------------------------------------------------------------
     # credit.hold.mixin
@@ -86,18 +88,6 @@ class AccountMove(models.Model):
 
     def _credit_hold_back_to_draft(self):
         self.filtered(lambda move: move.state == "posted").button_draft()
-
-    @api.model
-    def _get_credit_hold_documents(self, company, partner_ids):
-        return self.search(
-            [
-                ("credit_status", "=", "held"),
-                ("company_id", "in", company._credit_hold_family().ids),
-                ("commercial_partner_id", "in", partner_ids),
-                ("state", "=", "draft"),
-            ],
-            order="id",  # first held, first re-checked
-        )
 
     # ------------------------------------------------------------------
     # Odoo's own credit warning: ours replaces it where credit hold is on

@@ -5,12 +5,12 @@ from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 from odoo.tools.misc import format_amount
 
-from ..decision import REASON_BLOCKED, codes_to_text, decide
+from ..decision import REASON_BLOCKED, REASON_ENFORCED, codes_to_text, decide, text_to_codes
 from .credit_hold_reason import REASON_MANUAL
-from .res_partner import CONTROLLER_GROUP
+from .res_partner import CONTROLLER_GROUP, MANAGER_GROUP
 
 # Written only through the actions below, as superuser (checked on the
 # server, whatever the source of the value: values, context defaults,
@@ -29,6 +29,15 @@ PROTECTED_FIELDS = {
     "credit_released_amount",
     "credit_released_partner_id",
 }
+#: When a hold ended and how (the held-documents analysis), kept after it ended.
+TIME_FIELDS = ("credit_hold_started_date", "credit_hold_ended_date", "credit_hold_outcome")
+TIME_CLEARED = dict.fromkeys(TIME_FIELDS, False)
+#: How a hold ended.
+OUTCOMES = [("released", "Released"), ("carried", "Carried through"), ("cancelled", "Cancelled")]
+# Holds a person decided (a controller's hold, a released document put back on
+# hold, a blocking warning): the customer is not e-mailed for them alone.
+SILENT_REASONS = {REASON_ENFORCED, REASON_MANUAL, REASON_BLOCKED}
+CUSTOMER_MAIL_LAYOUT = "mail.mail_notification_light"
 ACTIVITY_TYPE = "credit_hold.mail_activity_type_credit_hold"
 # Why a document is held and who released it are internal notes: never read
 # by portal users (their pages read what they show as superuser).
@@ -40,6 +49,15 @@ RELEASE_CLEARED = {
     "credit_release_reason": False,
     "credit_released_amount": 0.0,
     "credit_released_partner_id": False,
+}
+# a hold (or a release) forgotten: the credit check cancelled, the document
+# cancelled or reset to draft
+HOLD_FORGOTTEN = {
+    "credit_status": "none",
+    "credit_held_reason_codes": False,
+    "credit_held_reasons": False,
+    "credit_held_date": False,
+    **RELEASE_CLEARED,
 }
 
 
@@ -83,6 +101,11 @@ class CreditHoldMixin(models.AbstractModel):
     #: setup by one that calls the decision method with ``proceed(records)``,
     #: the rest of the chain (see :func:`_entry_point` and the README).
     _credit_hold_entry_points = {}
+    #: the stored field of the customer whose credit a document uses
+    _credit_hold_partner_field = "credit_partner_id"
+    #: the states of a document that a hold still stops (a held document
+    #: is found in them to be re-checked)
+    _credit_hold_pending_states = ()
 
     credit_status = fields.Selection(
         selection=[("none", "Not held"), ("held", "Credit held"), ("released", "Released")],
@@ -133,6 +156,26 @@ class CreditHoldMixin(models.AbstractModel):
         copy=False,
         readonly=True,
         help="The customer the release was given for: it does not follow the document to another customer.",
+    )
+    credit_hold_started_date = fields.Datetime(
+        string="Last Hold Started",
+        copy=False,
+        readonly=True,
+        help="When the last hold of the document began (kept after the hold ended).",
+    )
+    credit_hold_ended_date = fields.Datetime(
+        string="Last Hold Ended",
+        copy=False,
+        readonly=True,
+        help="When the last hold ended: released, carried through or cancelled.",
+    )
+    credit_hold_outcome = fields.Selection(
+        selection=OUTCOMES,
+        string="Hold Outcome",
+        copy=False,
+        readonly=True,
+        help="How the last hold ended: released by a credit controller, carried through when the "
+        "customer's hold lifted, or cancelled (credit check cancelled, document cancelled or reset to draft).",
     )
     credit_warning = fields.Boolean(
         string="Customer Near Credit Limit",
@@ -191,8 +234,17 @@ class CreditHoldMixin(models.AbstractModel):
 
     @api.model
     def _get_credit_hold_documents(self, company, partner_ids):
-        """Held documents of these customers in ``company`` and its branches."""
-        raise NotImplementedError
+        """Held documents of these customers in ``company`` and its branches,
+        still pending (first held, first re-checked)."""
+        return self.search(
+            [
+                ("credit_status", "=", "held"),
+                ("company_id", "in", company._credit_hold_family().ids),
+                (self._credit_hold_partner_field, "in", partner_ids),
+                ("state", "in", self._credit_hold_pending_states),
+            ],
+            order="id",
+        )
 
     def _credit_hold_carriable(self):
         """Those of these documents the current user may carry through."""
@@ -508,6 +560,11 @@ class CreditHoldMixin(models.AbstractModel):
         partners.filtered(lambda p: not p.customer_rank)._increase_rank("customer_rank")
 
     def _credit_hold_mark_held(self, reasons):
+        newly_held = self.filtered(lambda doc: doc.credit_status != "held")
+        self._credit_hold_write_held(reasons)
+        newly_held._credit_hold_notify_customer()
+
+    def _credit_hold_write_held(self, reasons):
         now = fields.Datetime.now()
         for doc in self:
             entries = reasons[doc.id]
@@ -525,6 +582,8 @@ class CreditHoldMixin(models.AbstractModel):
                     "credit_held_reasons": entries,
                     "credit_held_date": doc.credit_held_date if doc.credit_status == "held" else now,
                     **RELEASE_CLEARED,
+                    # a new hold: the times of the previous one are forgotten
+                    **(TIME_CLEARED if doc.credit_status != "held" else {}),
                 }
             )
             doc.sudo()._message_log(body=self.env._("Credit hold: %(reason)s", reason=doc.credit_held_reason))
@@ -632,6 +691,7 @@ class CreditHoldMixin(models.AbstractModel):
                     docs=", ".join(not_held.mapped("display_name")),
                 )
             )
+        notes = self._credit_hold_check_authority()
         now = fields.Datetime.now()
         results = self._credit_hold_customer_results()
         for doc in self:
@@ -640,7 +700,8 @@ class CreditHoldMixin(models.AbstractModel):
             figures, decision = results[root][partner.id]
             currency = root.currency_id
             held_for = doc.credit_held_reason
-            doc.sudo().write(
+            doc._credit_hold_end(
+                "released",
                 {
                     "credit_status": "released",
                     "credit_released_uid": self.env.user.id,
@@ -648,7 +709,7 @@ class CreditHoldMixin(models.AbstractModel):
                     "credit_release_reason": reason,
                     "credit_released_amount": doc._credit_hold_amount(),
                     "credit_released_partner_id": partner.id,
-                }
+                },
             )
             doc.sudo()._message_log(
                 body=self.env._(
@@ -665,6 +726,8 @@ class CreditHoldMixin(models.AbstractModel):
                     held=held_for,
                 ),
             )
+            if doc.id in notes:
+                doc.sudo()._message_log(body=notes[doc.id])
             doc._credit_hold_close_activities(self.env._("Released: %(reason)s", reason=reason))
         self._credit_hold_carry_through()
         # what went through changes the customers' balance or exposure
@@ -713,18 +776,32 @@ class CreditHoldMixin(models.AbstractModel):
                 )
         released._credit_hold_back_to_draft()
         for doc in self.filtered(lambda d: d.credit_status != "none"):
-            doc.sudo().write(
-                {
-                    "credit_status": "none",
-                    "credit_held_reason_codes": False,
-                    "credit_held_reasons": False,
-                    "credit_held_date": False,
-                    **RELEASE_CLEARED,
-                }
-            )
+            doc._credit_hold_end("cancelled", HOLD_FORGOTTEN)
             doc.sudo()._message_log(body=self.env._("Credit check cancelled by %(user)s.", user=self.env.user.name))
             doc._credit_hold_close_activities(self.env._("Credit check cancelled"))
         return True
+
+    def _credit_hold_end(self, outcome, values):
+        """The one place a hold ends: write ``values`` on these documents
+        (as the credit actions do, as superuser) and, on those that were
+        held, when the hold started and ended and how (``outcome``: one of
+        :data:`OUTCOMES`), for the held-documents analysis."""
+        held = self.filtered(lambda doc: doc.credit_status == "held")
+        by_start = defaultdict(list)
+        for doc in held:
+            by_start[doc.credit_held_date].append(doc.id)
+        # a copy each time: some write overrides add keys to the dict they get
+        (self - held).sudo().write(dict(values))
+        now = fields.Datetime.now()
+        for started, ids in by_start.items():
+            self.browse(ids).sudo().write(
+                {
+                    **values,
+                    "credit_hold_started_date": started,
+                    "credit_hold_ended_date": now,
+                    "credit_hold_outcome": outcome,
+                }
+            )
 
     def _credit_hold_forget(self, feedback):
         """A document that is cancelled or reset to draft leaves the held list,
@@ -732,15 +809,7 @@ class CreditHoldMixin(models.AbstractModel):
         docs = self.filtered(lambda d: d.credit_status != "none")
         if docs:
             held = docs.filtered(lambda d: d.credit_status == "held")
-            docs.sudo().write(
-                {
-                    "credit_status": "none",
-                    "credit_held_reason_codes": False,
-                    "credit_held_reasons": False,
-                    "credit_held_date": False,
-                    **RELEASE_CLEARED,
-                }
-            )
+            docs._credit_hold_end("cancelled", HOLD_FORGOTTEN)
             held._credit_hold_close_activities(feedback)
 
     def _credit_hold_went_through(self):
@@ -750,7 +819,9 @@ class CreditHoldMixin(models.AbstractModel):
         docs = self.filtered(lambda d: d.credit_status == "held")
         if not docs:
             return
-        docs.sudo().write({"credit_status": "none", "credit_held_reason_codes": False, "credit_held_reasons": False})
+        docs._credit_hold_end(
+            "carried", {"credit_status": "none", "credit_held_reason_codes": False, "credit_held_reasons": False}
+        )
         for doc in docs:
             doc.sudo()._message_log(body=self.env._("The credit check passed: the hold is over."))
         docs._credit_hold_close_activities(self.env._("Credit check passed"))
@@ -840,7 +911,7 @@ class CreditHoldMixin(models.AbstractModel):
         for doc in docs - still_held:
             try:
                 with self.env.cr.savepoint():
-                    doc.sudo().write({"credit_status": "none"})
+                    doc._credit_hold_end("carried", {"credit_status": "none"})
                     doc._credit_hold_carry_through()
             except (UserError, ValidationError) as error:
                 message = error.args[0] if error.args else str(error)
@@ -865,3 +936,247 @@ class CreditHoldMixin(models.AbstractModel):
                 doc.sudo()._message_log(body=body)
             carried._credit_hold_close_activities(self.env._("Hold lifted"))
         return carried
+
+    # ------------------------------------------------------------------
+    # Release authority (R11): figures, release within authority, escalation
+    # ------------------------------------------------------------------
+
+    def _credit_hold_authority_amount(self):
+        """What the document adds to the customer's exposure when it goes
+        through and is not counted in it yet: an order not confirmed adds its
+        amount; a document the exposure already counts adds nothing."""
+        return self._credit_hold_document_amount() or 0.0
+
+    def _credit_hold_authority_roots(self):
+        """The root companies of these documents where release authority applies."""
+        return self.company_id.root_id.filtered("credit_hold_release_authority")
+
+    def _credit_hold_release_amounts(self, results=None, cumulative=True):
+        """What each customer would owe if the document went through: its
+        exposure (balance + confirmed orders not invoiced) plus what the
+        document adds (:meth:`_credit_hold_authority_amount`).
+
+        :param bool cumulative: documents of the same customer are counted
+            one after the other, in the order of ``self`` (released
+            together); False: each one on its own (what the list shows)
+        :return: {document id: amount in the root company's currency}
+        """
+        results = results if results is not None else self._credit_hold_customer_results()
+        added = defaultdict(float)
+        amounts = {}
+        for doc in self:
+            root = doc.company_id._credit_hold_root()
+            partner_id = doc._credit_hold_partner()._origin.id
+            decision = results[root][partner_id][1]
+            amount = doc._credit_hold_authority_amount()
+            if cumulative:
+                added[root, partner_id] += amount
+                amount = added[root, partner_id]
+            amounts[doc.id] = decision.exposure + amount
+        return amounts
+
+    def _credit_hold_can_release(self, user):
+        """{document id: whether ``user`` may release it now} (held documents
+        only; the figures gathered once for all of them)."""
+        can = dict.fromkeys(self.ids, False)
+        held = self.filtered(lambda d: d.credit_status == "held")
+        if not held or not user.has_group(CONTROLLER_GROUP):
+            return can
+        roots = held._credit_hold_authority_roots()
+        limited = held.filtered(lambda d: d.company_id._credit_hold_root() in roots)
+        can.update(dict.fromkeys((held - limited).ids, True))
+        if limited:
+            amounts = limited._credit_hold_release_amounts(cumulative=False)
+            for doc in limited:
+                can[doc.id] = user._credit_release_covers(doc.company_id, amounts[doc.id])
+        return can
+
+    def _credit_hold_check_authority(self):
+        """Raise when a document is beyond the user's release authority.
+
+        :return: {document id: the note recording the authority used}, for
+            the documents of companies where release authority applies
+        """
+        roots = self._credit_hold_authority_roots()
+        docs = self.filtered(lambda d: d.credit_status == "held" and d.company_id._credit_hold_root() in roots)
+        if not docs:
+            return {}
+        user = self.env.user
+        amounts = docs._credit_hold_release_amounts()
+        notes = {}
+        for doc in docs:
+            currency = doc.company_id._credit_hold_root().currency_id
+            figure = format_amount(self.env, amounts[doc.id], currency)
+            limit = user._credit_release_authority(doc.company_id)
+            if not user._credit_release_covers(doc.company_id, amounts[doc.id]):
+                raise UserError(
+                    self.env._(
+                        "%(doc)s is beyond your release authority: the customer's exposure including it would "
+                        "be %(figure)s, your release limit is %(limit)s. Escalate it to a credit controller "
+                        "whose authority covers it.",
+                        doc=doc.display_name,
+                        figure=figure,
+                        limit=format_amount(self.env, limit or 0.0, currency),
+                    )
+                )
+            if limit is None:
+                notes[doc.id] = self.env._(
+                    "Released with unlimited release authority (exposure including this document: %(figure)s).",
+                    figure=figure,
+                )
+            else:
+                notes[doc.id] = self.env._(
+                    "Released within release limit %(limit)s (exposure including this document: %(figure)s).",
+                    limit=format_amount(self.env, limit, currency),
+                    figure=figure,
+                )
+        return notes
+
+    # ------------------------------------------------------------------
+    # Escalation
+    # ------------------------------------------------------------------
+
+    def action_credit_escalate(self):
+        """Button: hand the review to a controller with more authority (wizard)."""
+        self._credit_hold_check_controller()
+        return self.env["credit.hold.escalate"]._action_open(self)
+
+    def credit_escalate(self, note):
+        """Reassign the review activity of held documents to a credit
+        controller of their company whose release authority covers them; the
+        note is logged and the documents stay held.
+
+        :param str note: why, for the controller who takes it over (required)
+        :return: {document id: the user the review went to}
+        """
+        self._credit_hold_check_controller()
+        note = (note or "").strip()
+        if not note:
+            raise UserError(self.env._("Add a note for the credit controller who takes the review over."))
+        not_held = self.filtered(lambda d: d.credit_status != "held")
+        if not_held:
+            raise UserError(
+                self.env._(
+                    "Only held documents can be escalated: %(docs)s.",
+                    docs=", ".join(not_held.mapped("display_name")),
+                )
+            )
+        amounts = self._credit_hold_release_amounts(cumulative=False)
+        assigned = {}
+        for doc in self:
+            currency = doc.company_id._credit_hold_root().currency_id
+            figure = format_amount(self.env, amounts[doc.id], currency)
+            user = doc._credit_hold_escalation_user(amounts[doc.id])
+            if not user:
+                raise UserError(
+                    self.env._(
+                        "Nobody else in %(company)s has the release authority for %(doc)s (exposure including "
+                        "it: %(figure)s): a Credit Manager can raise a controller's release limit.",
+                        company=doc.company_id.display_name,
+                        doc=doc.display_name,
+                        figure=figure,
+                    )
+                )
+            doc._credit_hold_reassign_activity(user, note)
+            doc.sudo()._message_log(
+                body=self.env._(
+                    "Credit review escalated by %(user)s to %(to)s (exposure including this document: "
+                    "%(figure)s): %(note)s",
+                    user=self.env.user.name,
+                    to=user.name,
+                    figure=figure,
+                    note=note,
+                )
+            )
+            assigned[doc.id] = user
+        return assigned
+
+    def _credit_hold_escalation_user(self, amount):
+        """Who takes the review over: the customer's credit controller, else
+        the company's default controller, else a credit manager of the
+        company, else the controller with the smallest authority that covers
+        ``amount``, else a system administrator; never the user escalating."""
+        self.ensure_one()
+        company = self.company_id
+        controllers = self.env.ref(CONTROLLER_GROUP).sudo().users
+
+        def eligible(user):
+            return (
+                user in controllers
+                and user.active
+                and user != self.env.user
+                and company in user.company_ids
+                and user._credit_release_covers(company, amount)
+            )
+
+        partner = self._credit_hold_partner().with_company(company).sudo()
+        for user in (
+            partner.credit_controller_id,
+            company.sudo().credit_hold_controller_id,
+            company._credit_hold_root().credit_hold_controller_id,
+        ):
+            if user and eligible(user):
+                return user
+        candidates = controllers.filtered(eligible)
+
+        def rank(user):
+            # the credit managers first, then the controller with the smallest
+            # authority that covers it; a system administrator only when no
+            # credit user can take it
+            limit = user._credit_release_authority(company)
+            return (
+                user.has_group("base.group_system"),
+                not user.has_group(MANAGER_GROUP),
+                limit is None,
+                limit or 0.0,
+                user.id,
+            )
+
+        return candidates.sorted(rank)[:1]
+
+    def _credit_hold_reassign_activity(self, user, note):
+        """Move the review activity of the document to ``user`` with ``note``
+        (one is scheduled when there is none)."""
+        self.ensure_one()
+        activity_type = self.env.ref(ACTIVITY_TYPE)
+        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        if activities:
+            activities.write({"user_id": user.id, "note": plaintext2html(note)})
+            return
+        self.sudo().activity_schedule(
+            ACTIVITY_TYPE,
+            user_id=user.id,
+            summary=self.env._("Credit hold: review %(doc)s", doc=self.display_name),
+            note=plaintext2html(note),
+        )
+
+    # ------------------------------------------------------------------
+    # The customer's side: the e-mail of a held document
+    # ------------------------------------------------------------------
+
+    def _credit_hold_customer_template(self):
+        """The e-mail template that tells the customer this document is held
+        (to implement by documents the customer can act on in the portal);
+        None: the customer is not told."""
+        return None
+
+    def _credit_hold_notify_customer(self):
+        """E-mail the customer of each document that was just held, where the
+        company asks for it: once per hold (a document held again for other
+        reasons is not e-mailed again), never for holds a person decided
+        alone (:data:`SILENT_REASONS`)."""
+        for doc in self:
+            root = doc.company_id._credit_hold_root()
+            if doc.credit_status != "held" or not root.sudo().credit_hold_notify_customer:
+                continue
+            if not set(text_to_codes(doc.credit_held_reason_codes)) - SILENT_REASONS:
+                continue
+            template = doc._credit_hold_customer_template()
+            if not template or not doc.partner_id.email:
+                continue
+            template.sudo().send_mail(doc.id, email_layout_xmlid=CUSTOMER_MAIL_LAYOUT)
+            doc.sudo()._message_log(
+                body=self.env._(
+                    "The customer was told about the credit hold by e-mail (%(email)s).", email=doc.partner_id.email
+                )
+            )

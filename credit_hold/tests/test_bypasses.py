@@ -88,7 +88,7 @@ class TestNoWayAround(CreditHoldCommon):
             invoice.with_user(self.billing).write({"state": "posted"})
         self.assertEqual(invoice.state, "draft")
 
-    def test_a_release_does_not_follow_the_document_to_another_customer(self):
+    def test_a_release_is_cleared_by_cancel_and_another_customer_is_checked_again(self):
         self.customer.with_user(self.controller).action_credit_hold_enforce_on()
         self.other.with_user(self.controller).action_credit_hold_enforce_on()
         order = self._order(self.customer, 500.0)

@@ -5,7 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.addons.credit_hold.models.res_partner_evaluation import ResPartner
+from odoo.addons.credit_hold.models.res_partner import ResPartner
 from odoo.tests import tagged
 
 from .common import CreditHoldCommon, hold_writes

@@ -51,7 +51,7 @@ class TestLanguages(CreditHoldCommon):
                 params = result["params"]
                 self.assertEqual(params["title"], po["Credit hold: not confirmed"])
                 self.assertNotEqual(params["title"], "Credit hold: not confirmed")
-                line = po["%(doc)s: %(reason)s"] % {"doc": order.display_name, "reason": reason}
+                line = po["%(doc)s: %(reason)s."] % {"doc": order.display_name, "reason": reason}
                 review = po["A credit controller has been asked to review. Nothing was lost."]
                 self.assertEqual(params["message"], f"{line}\n{review}")
                 # the same order read in English is in English

@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.addons.credit_hold.models.res_partner_temp_limit import LIMIT_HISTORY_FIELDS
+from odoo.addons.credit_hold.models.res_partner import LIMIT_HISTORY_FIELDS
 from odoo.tests import tagged
 
 from .common import CreditHoldCommon

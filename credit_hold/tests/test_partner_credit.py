@@ -1,8 +1,10 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -64,7 +66,7 @@ class TestPartnerCredit(CreditHoldCommon):
         self.assertEqual(self.customer.total_balance, 0.0)
         self.assertFalse(self.customer.on_hold)
 
-    def test_unreconcile_payment_restores_hold(self):
+    def test_unreconciled_payment_stays_on_account_and_keeps_the_customer_clear(self):
         invoice = self._invoice(self.customer, 1000.0)
         self._register_payment(invoice)
         self.assertFalse(self.customer.on_hold)
@@ -174,6 +176,29 @@ class TestPartnerCredit(CreditHoldCommon):
         self.customer.with_user(self.controller).credit_threshold = 120.0
         self.assertFalse(self.customer.on_hold)
         self.assertFalse(self.customer.credit_warning)  # 900 < 90 % of 1,200
+
+    def test_hold_overdue_switch_both_ways(self):
+        """Hold Overdue Customers off: an overdue invoice holds nobody; on: it does."""
+        self.company.credit_hold_overdue = False
+        self._invoice(self.customer, 100.0, due=fields.Date.today() - timedelta(days=10))
+        self.assertFalse(self.customer.on_hold)
+        self.company.credit_hold_overdue = True
+        self.customer.with_user(self.controller).action_evaluate_credit_hold()
+        self.assertTrue(self.customer.on_hold)
+        self.assertEqual(self.customer.credit_hold_reason_codes, "overdue")
+
+    def test_hold_over_limit_switch_both_ways(self):
+        """Hold Over-Limit Customers off: a balance over the limit holds nobody
+        (nor an order over it); on: it does."""
+        self.company.credit_hold_over_limit = False
+        self._invoice(self.customer, 1500.0)
+        self.assertFalse(self.customer.on_hold)
+        order = self._order(self.customer, 500.0, confirm=True)
+        self.assertEqual(order.state, "sale")
+        self.company.credit_hold_over_limit = True
+        self.customer.with_user(self.controller).action_evaluate_credit_hold()
+        self.assertTrue(self.customer.on_hold)
+        self.assertEqual(self.customer.credit_hold_reason_codes, "over_limit")
 
     def test_threshold_zero_shows_the_company_default(self):
         self.company.credit_hold_default_threshold = 95.0

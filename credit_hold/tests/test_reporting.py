@@ -120,10 +120,11 @@ class TestReporting(CreditHoldCommon):
         self.assertIn("graph", action["view_mode"])
         graph = next(view_id for view_id, mode in action["views"] if mode == "graph")
         arch = partners.get_views([(graph, "graph")])["views"]["graph"]["arch"]
-        self.assertIn("credit_hold_reason_codes", arch)
+        # grouped by the main reason, a selection (words, not the stored codes)
+        self.assertIn("credit_hold_main_reason", arch)
         groups = partners._read_group(
             [("on_hold", "=", True), ("id", "in", (self.customer | self.other).ids)],
-            ["credit_hold_reason_codes", "on_hold_type"],
+            ["credit_hold_main_reason", "on_hold_type"],
             ["__count"],
         )
         self.assertEqual(groups, [("over_limit", "automatic", 1)])

@@ -170,7 +170,7 @@ class TestSaleHold(CreditHoldCommon):
         self.assertEqual(result["tag"], "display_notification")
         self.assertIn("1 held, 3 went through", result["params"]["title"])
 
-    def test_portal_confirmation_is_held_with_an_activity(self):
+    def test_confirmation_as_the_portal_signature_does_is_held_with_an_activity(self):
         self.company.credit_hold_controller_id = self.controller
         order = self._order(self.customer, 1500.0)
         public = self.env.ref("base.public_user")

@@ -93,3 +93,20 @@ class TestScreens(CreditHoldCommon):
             self.customer.with_user(self.controller)._credit_hold_grant_temp_limit(
                 800.0, fields.Date.today() + timedelta(days=5), "Too low"
             )
+
+    def test_customers_on_hold_graph_groups_by_words(self):
+        """The graph and the group-by read a selection (labels in the reader's
+        language), never the stored codes."""
+        view = self.env.ref("credit_hold.res_partner_view_graph_credit_hold")
+        arch = etree.fromstring(view.arch)
+        grouped = [field.get("name") for field in arch.iter("field")]
+        self.assertNotIn("credit_hold_reason_codes", grouped)
+        for name in grouped:
+            self.assertEqual(self.env["res.partner"]._fields[name].type, "selection", name)
+        self.customer.with_user(self.controller).action_credit_hold_enforce_on()
+        groups = self.env["res.partner"]._read_group(
+            [("id", "=", self.customer.id)], ["credit_hold_main_reason"], ["__count"]
+        )
+        self.assertEqual(groups, [("enforced", 1)])
+        labels = dict(self.env["res.partner"]._fields["credit_hold_main_reason"]._description_selection(self.env))
+        self.assertEqual(labels["enforced"], "Put on hold by a credit controller")

@@ -1,8 +1,7 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
-from odoo.addons.credit_hold.models.credit_hold_mixin import PROTECTED_FIELDS
-from odoo.addons.credit_hold.models.credit_hold_mixin_time import TIME_FIELDS
+from odoo.addons.credit_hold.models.credit_hold_mixin import PROTECTED_FIELDS, TIME_FIELDS
 from odoo.tools import SQL
 
 

@@ -17,6 +17,8 @@ class RepairOrder(models.Model):
         "_action_repair_confirm": "_credit_hold_decide_confirm",
         "action_repair_start": "_credit_hold_decide_start",
     }
+    _credit_hold_partner_field = "credit_partner_id"
+    _credit_hold_pending_states = ("draft",)
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -78,18 +80,6 @@ class RepairOrder(models.Model):
         if confirmed:
             confirmed.action_repair_cancel()
             confirmed.action_repair_cancel_draft()
-
-    @api.model
-    def _get_credit_hold_documents(self, company, partner_ids):
-        return self.search(
-            [
-                ("credit_status", "=", "held"),
-                ("company_id", "in", company._credit_hold_family().ids),
-                ("credit_partner_id", "in", partner_ids),
-                ("state", "=", "draft"),
-            ],
-            order="id",  # first held, first re-checked
-        )
 
     # ------------------------------------------------------------------
     # Confirmation

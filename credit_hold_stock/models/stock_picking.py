@@ -18,6 +18,8 @@ class StockPicking(models.Model):
         "button_validate": "_credit_hold_decide_validate",
         "_action_done": "_credit_hold_decide_done",
     }
+    _credit_hold_partner_field = "credit_partner_id"
+    _credit_hold_pending_states = ("draft", "waiting", "confirmed", "assigned")
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -126,18 +128,6 @@ class StockPicking(models.Model):
     def _credit_hold_back_to_draft(self):
         # a delivery not done keeps its reservation: nothing to undo
         return True
-
-    @api.model
-    def _get_credit_hold_documents(self, company, partner_ids):
-        return self.search(
-            [
-                ("credit_status", "=", "held"),
-                ("company_id", "in", company._credit_hold_family().ids),
-                ("credit_partner_id", "in", partner_ids),
-                ("state", "not in", ("done", "cancel")),
-            ],
-            order="id",  # first held, first re-checked
-        )
 
     # ------------------------------------------------------------------
     # Validation

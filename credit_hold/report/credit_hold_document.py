@@ -5,8 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .credit_hold_mixin import PROTECTED_FIELDS
-from .credit_hold_mixin_time import OUTCOMES, TIME_FIELDS
+from ..models.credit_hold_mixin import OUTCOMES, PROTECTED_FIELDS, TIME_FIELDS
 
 #: Rows of the view get ``id = res_id * ID_STRIDE + index of their type``
 #: (see :meth:`CreditHoldDocument._credit_hold_document_types`).
@@ -254,3 +253,32 @@ class CreditHoldDocument(models.Model):
 
     def _credit_hold_apply(self, method, done_label, *args):
         return self.env["credit.hold.mixin"]._credit_hold_bulk(self._documents(), method, done_label, *args)
+
+    # ------------------------------------------------------------------
+    # Release authority: who may release each row
+    # ------------------------------------------------------------------
+
+    credit_can_release = fields.Boolean(
+        string="You Can Release",
+        compute="_compute_credit_can_release",
+        help="Whether you may release this held document: a credit controller, within your release "
+        "authority when the company's Release Authority is on.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_credit_can_release(self):
+        # the documents of each kind read at once, their customers' figures
+        # gathered once per kind
+        by_model = defaultdict(list)
+        for record in self:
+            by_model[record.res_model].append(record.res_id)
+        can = {}
+        for model, ids in by_model.items():
+            documents = self.env[model].sudo().browse(ids)
+            can[model] = documents._credit_hold_can_release(self.env.user)
+        for record in self:
+            record.credit_can_release = can[record.res_model].get(record.res_id, False)
+
+    def action_escalate_documents(self):
+        self.env["credit.hold.mixin"]._credit_hold_check_controller()
+        return self.env["credit.hold.escalate"]._action_open(self)
