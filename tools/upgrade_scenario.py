@@ -270,6 +270,13 @@ def verify(env, expected_path, result_path):
                 (partner.credit_hold_reason or False) == old["reason"],
                 f"{partner.credit_hold_reason!r} != {old['reason']!r}",
             )
+            # 18.0.3.1.0: the main hold reason (the first code), for the graph
+            first = old["codes"].split(",")[0] if old["codes"] else False
+            check(
+                f"{where}: main hold reason",
+                (partner.credit_hold_main_reason or False) == first,
+                f"{partner.credit_hold_main_reason!r} != {first!r}",
+            )
 
     # documents: status, state, codes, the old sentence, the held list
     listed = env["credit.hold.document"].search([])
