@@ -8,7 +8,7 @@ VENV ?= .venv
 LAYERS ?= static,engine,odoo,wheel
 K ?=
 
-.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots compare-odoo-suites fuzz
+.PHONY: test test-upgrade run venv lint readme odoo-info clean-db bench loadtest screenshots compare-odoo-suites fuzz test-runner
 
 ## make test: static checks, engine tests, Odoo tests (pytest-odoo), wheels
 test:
@@ -59,6 +59,10 @@ FUZZ_STEPS ?= 40
 fuzz:
 	@CREDIT_HOLD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CREDIT_HOLD_FUZZ_STEPS=$(FUZZ_STEPS) \
 		$(PYTHON) tools/devtool.py test --layers odoo -k TestSecurityFuzz
+
+## make test-runner: the Odoo tests under Odoo's own runner (--test-enable, as OCA's CI), CI runs it
+test-runner:
+	@$(PYTHON) tools/devtool.py test --layers runner
 
 ## make compare-odoo-suites: Odoo's own tests of sale_management, sale_loyalty, event_sale and sale_stock,
 ## without our addons and with them installed and credit hold on (the same result expected)

@@ -804,6 +804,69 @@ def odoo_layer(keep_db=False, keyword=None):
     return layer
 
 
+def runner_layer():
+    """The same Odoo tests under Odoo's own runner (``--test-enable``, what
+    OCA's CI uses): on a database where the addons were installed before,
+    ``-u`` of the addons loads the registry in its normal order and runs
+    their post_install tests, tours included. Only the modules imported in
+    ``tests/__init__.py`` run here (the static layer checks they all are)."""
+    layer = Layer("runner")
+    say("== odoo tests under Odoo's own runner (--test-enable)")
+    odoo, template = odoo_ready(layer)
+    if not odoo:
+        return layer
+    ensure_chrome()
+    addons = [*ADDONS, *TEST_ADDONS]
+    dbname = f"credit_hold_runner_{os.getpid()}"
+    clone_db(template, dbname)
+    log = TEST_LOG_DIR / "odoo-runner.log"
+    start = time.time()
+    base = [f"--addons-path={odoo.test_addons_path}", *db_args(), "-d", dbname, "--max-cron-threads=0"]
+    try:
+        install = subprocess.run(
+            odoo.command(*base, "-i", ",".join(addons), "--without-demo=all", "--stop-after-init", "--http-port=0"),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if install.returncode:
+            layer.fail(f"installing {', '.join(addons)} failed (exit {install.returncode})")
+            return layer
+        with open(log, "w") as fh:
+            subprocess.run(
+                odoo.command(
+                    *base,
+                    "-u",
+                    ",".join(addons),
+                    "--test-enable",
+                    "--test-tags",
+                    ",".join(f"/{addon}" for addon in addons),
+                    "--stop-after-init",
+                    f"--http-port={os.environ.get('RUNNER_HTTP_PORT', '8169')}",
+                    "--log-level=test",
+                ),
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+    finally:
+        drop_db(dbname)
+    text = log.read_text(errors="replace")
+    found = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests", text)
+    if not found:
+        layer.fail(f"Odoo's runner printed no test summary: {log.relative_to(ROOT)}")
+        return layer
+    failed = sum(int(row[0]) + int(row[1]) for row in found)
+    total = sum(int(row[2]) for row in found)
+    layer.failed, layer.passed = failed, total - failed
+    for line in re.findall(r"^.* (?:ERROR|FAIL): .*$", text, re.MULTILINE)[:20]:
+        say("  | " + line[:300])
+    say(f"  {total} tests under Odoo's runner in {time.time() - start:.0f}s (log: {log.relative_to(ROOT)})")
+    if not total:
+        layer.fail("no test ran under Odoo's runner")
+    return layer
+
+
 def wheel_layer():
     """Each addon as a wheel (whool), installed into a throwaway virtualenv on top of
     Odoo's, then installed into a fresh database with an addons path that does not
@@ -950,6 +1013,8 @@ def cmd_test(args):
         layers.append(odoo_layer(keep_db=args.keep_db, keyword=args.k))
     if "wheel" in args.layers and not args.k:
         layers.append(wheel_layer())
+    if "runner" in args.layers and not args.k:
+        layers.append(runner_layer())
     say(f"\n== summary ({time.time() - start:.0f}s)")
     for layer in layers:
         say(layer.line())

@@ -29,22 +29,51 @@ class CreditHoldFigures(models.AbstractModel):
 
     @api.model
     def _flush(self):
-        """Write every pending change of the models the figures' SQL reads,
-        whatever the field: a check made right after a change (a line moved
-        to another order, a new line, a changed rate or customer) must see
-        it. Only pending changes are written; none costs no query."""
-        for model in (
-            "account.account",
-            "account.move",
-            "account.move.line",
-            "sale.order",
-            "sale.order.line",
-            "res.partner",
-            "product.product",
-            "product.template",
-            "uom.uom",
+        """Write the pending changes of every column the figures' SQL reads
+        (see the queries below): a check made right after a change (a line
+        moved to another order, a new line, a changed rate or customer) must
+        see it. Only pending changes are written; none costs no query."""
+        for model, names in (
+            (
+                "account.move.line",
+                [
+                    "account_id",
+                    "amount_residual",
+                    "company_id",
+                    "date_maturity",
+                    "move_id",
+                    "parent_state",
+                    "partner_id",
+                    "price_total",
+                    "product_uom_id",
+                    "quantity",
+                    "reconciled",
+                    "sale_line_ids",
+                ],
+            ),
+            ("account.move", ["move_type", "state"]),
+            ("account.account", ["account_type"]),
+            (
+                "sale.order.line",
+                [
+                    "display_type",
+                    "is_downpayment",
+                    "order_id",
+                    "price_total",
+                    "product_id",
+                    "product_uom",
+                    "product_uom_qty",
+                    "qty_delivered",
+                    "invoice_lines",
+                ],
+            ),
+            ("sale.order", ["company_id", "currency_rate", "partner_invoice_id", "state"]),
+            ("res.partner", ["commercial_partner_id"]),
+            ("product.product", ["product_tmpl_id"]),
+            ("product.template", ["invoice_policy"]),
+            ("uom.uom", ["factor"]),
         ):
-            self.env[model].flush_model()
+            self.env[model].flush_model(names)
 
     @api.model
     def _receivable_lines_sql(self, companies, today, grace_days, overrides, line_filter):
