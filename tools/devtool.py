@@ -781,10 +781,21 @@ def odoo_layer(keep_db=False, keyword=None):
     if not junit.exists():
         layer.fail(f"pytest wrote no report (exit {code}); see {log}")
         return layer
-    suites = ElementTree.parse(junit).getroot()
-    suites = [suites] if suites.tag == "testsuite" else list(suites)
-    count = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
-    layer.failed = count["failures"] + count["errors"]
+    # each test method once (a method with subtests is one test; it fails
+    # when any of its subtests fails), from the report's test cases
+    outcome = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        key = (case.get("classname"), case.get("name"))
+        tags = {child.tag for child in case}
+        state = "failed" if tags & {"failure", "error"} else "skipped" if "skipped" in tags else "passed"
+        if outcome.get(key) != "failed":
+            outcome[key] = state if outcome.get(key) in (None, "passed") else outcome[key]
+    count = {
+        "tests": len(outcome),
+        "failed": sum(state == "failed" for state in outcome.values()),
+        "skipped": sum(state == "skipped" for state in outcome.values()),
+    }
+    layer.failed = count["failed"]
     layer.passed = count["tests"] - layer.failed - count["skipped"]
     layer.skipped_tests = count["skipped"]
     if count["skipped"] and in_ci():
