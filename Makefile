@@ -1,7 +1,11 @@
 # credit_hold developer commands: `make run` and `make test` need nothing but
-# PostgreSQL. The test tools go into .venv; Odoo 18 is looked for in ODOO_BIN /
-# ODOO_PYTHON, ODOO_HOME (default /opt/odoo18), an 'odoo' command on the PATH,
-# and else set up in .odoo/ (from ODOO_SRC_ARCHIVE or a shallow clone): see README.
+# PostgreSQL. ODOO_SERIES=18.0 (default) or 19.0 picks the Odoo series: the same
+# tree serves both. The test tools go into .venv; Odoo is looked for in ODOO_BIN /
+# ODOO_PYTHON, ODOO_HOME (default /opt/odoo18 or /opt/odoo19), an 'odoo' command
+# on the PATH, and else set up in .odoo/<series>/ (from ODOO_SRC_ARCHIVE_18 /
+# ODOO_SRC_ARCHIVE_19 or a shallow clone of that branch): see README.
+ODOO_SERIES ?= 18.0
+export ODOO_SERIES
 PYTHON ?= python3
 VENV ?= .venv
 # make test LAYERS=odoo K=test_release: only the Odoo tests matching K (pytest -k)

@@ -4,7 +4,7 @@
     "name": "Credit Hold",
     "summary": "Put customers on hold when over their credit limit or overdue, "
     "and stop their orders and invoices with a clear reason",
-    "version": "18.0.3.1.0",
+    "version": "3.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-hold/credit_hold",
     "author": "credit_hold contributors",

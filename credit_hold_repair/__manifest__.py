@@ -3,7 +3,7 @@
 {
     "name": "Credit Hold Repairs",
     "summary": "Hold the repair orders of customers on credit hold until a credit controller releases them",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/credit-hold/credit_hold",
     "author": "credit_hold contributors",

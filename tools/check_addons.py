@@ -24,9 +24,11 @@ def check_manifest(addon, problems):
     except (OSError, ValueError, SyntaxError) as exc:
         problems.append(f"{path}: cannot be read as a literal dict ({exc})")
         return {}
+    # one tree for two series: the version carries no series, Odoo prefixes
+    # the one it runs (odoo/modules/module.py adapt_version, 18.0 and 19.0)
     version = manifest.get("version", "")
-    if not re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", version):
-        problems.append(f"{path}: version {version!r} is not 18.0.x.y.z")
+    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        problems.append(f"{path}: version {version!r} is not x.y.z (Odoo adds the series it runs)")
     if manifest.get("license") not in LICENSES:
         problems.append(f"{path}: license {manifest.get('license')!r} not in {sorted(LICENSES)}")
     for key in ("data", "demo"):

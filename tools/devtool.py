@@ -3,18 +3,22 @@
 
 Called by the Makefile (``make test``, ``make run``). Nothing has to be
 installed first but PostgreSQL: the test tools go into ``.venv`` and, when no
-Odoo 18 is found on this machine, an Odoo 18.0 is set up in ``.odoo/``.
+Odoo of the series is found on this machine, one is set up in ``.odoo/<series>/``.
+
+The series: ``ODOO_SERIES`` (``18.0`` by default, or ``19.0``); the same tree
+serves both.
 
 Where Odoo is looked for, first match wins:
 
 1. ``ODOO_BIN`` (path to ``odoo-bin``) and ``ODOO_PYTHON`` (its interpreter);
-2. ``ODOO_HOME`` (default ``/opt/odoo18``) holding a source checkout in
-   ``src/`` (or directly) and a virtualenv in ``venv/``;
+2. ``ODOO_HOME`` (default ``/opt/odoo18`` or ``/opt/odoo19``) holding a source
+   checkout in ``src/`` (or directly) and a virtualenv in ``venv/``;
 3. an ``odoo`` command on the PATH (Debian/Ubuntu package ``odoo``);
-4. the repository's own Odoo in ``.odoo/`` (git-ignored), set up on first use
-   from ``ODOO_SRC_ARCHIVE`` (an Odoo 18.0 source ``.tar.zst`` / ``.tar.gz``)
-   or else a shallow clone of Odoo's official 18.0 branch, with its own
-   virtualenv in ``.odoo/venv``.
+4. the repository's own Odoo in ``.odoo/<series>/`` (git-ignored), set up on
+   first use from ``ODOO_SRC_ARCHIVE_18`` / ``ODOO_SRC_ARCHIVE_19`` (an Odoo
+   source ``.tar.zst`` / ``.tar.gz`` of that series; ``ODOO_SRC_ARCHIVE`` is
+   read too when it names the series) or else a shallow clone of that branch
+   of Odoo's official repository, with its own virtualenv in ``venv/``.
 
 ``CREDIT_HOLD_ODOO=local`` skips 1-3 (CI does this: it always takes the
 fresh-machine path). ``CI=true`` turns "no Odoo" into a failure.
@@ -39,12 +43,19 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_LOG_DIR = ROOT / ".test-logs"
+SUPPORTED_SERIES = ("18.0", "19.0")
+SERIES = os.environ.get("ODOO_SERIES") or "18.0"
+if SERIES not in SUPPORTED_SERIES:
+    raise SystemExit(f"ODOO_SERIES={SERIES!r}: allowed values are {', '.join(SUPPORTED_SERIES)}")
+MAJOR = SERIES.split(".", 1)[0]
+TEST_LOG_DIR = ROOT / ".test-logs" / SERIES
 VENV = ROOT / ".venv"
-LOCAL_ODOO = ROOT / ".odoo"
+LOCAL_ODOO = ROOT / ".odoo" / SERIES
 LOCAL_STAMP = LOCAL_ODOO / "READY"
 ODOO_GIT_URL = "https://github.com/odoo/odoo"
-ODOO_BRANCH = "18.0"
+ODOO_BRANCH = SERIES
+# Python versions each series runs on (odoo/release.py MIN/MAX_PY_VERSION)
+PYTHONS = {"18.0": ("3.10", "3.11", "3.12"), "19.0": ("3.10", "3.11", "3.12", "3.13")}[SERIES]
 # Installed into Odoo's own interpreter: the Odoo test layer runs there.
 # {module: package}; only the missing ones are installed. websocket-client:
 # Odoo's HttpCase drives Chrome through it (browser tests).
@@ -84,6 +95,12 @@ def say(line):
     print(line, flush=True)
 
 
+def without_demo():
+    """No demo data: 18.0 needs ``--without-demo=all``; 19.0 loads none unless
+    ``--with-demo`` is given (its ``--without-demo`` is a boolean that warns on ``all``)."""
+    return ["--without-demo=all"] if SERIES == "18.0" else []
+
+
 # ----------------------------------------------------------------------
 # Finding Odoo (or getting one) and PostgreSQL
 # ----------------------------------------------------------------------
@@ -117,7 +134,7 @@ class SetupError(RuntimeError):
 
 
 def _odoo_from(bin_path, python):
-    """(Odoo, None) when bin_path runs as Odoo 18.0 with python, else (None, why)."""
+    """(Odoo, None) when bin_path runs as Odoo of SERIES with python, else (None, why)."""
     try:
         out = subprocess.run(
             [python, str(bin_path), "--version"], capture_output=True, text=True, timeout=120, check=False
@@ -125,8 +142,9 @@ def _odoo_from(bin_path, python):
     except OSError as exc:
         return None, f"{bin_path} cannot run with {python}: {exc}"
     version = (out.stdout + out.stderr).strip()
-    if "18.0" not in version:
-        return None, f"{bin_path} is not Odoo 18.0 ({version.splitlines()[-1] if version else 'no version printed'})"
+    if f"Odoo Server {SERIES}" not in version:
+        printed = version.splitlines()[-1] if version else "no version printed"
+        return None, f"{bin_path} is not Odoo {SERIES} ({printed})"
     src = Path(bin_path).resolve().parent
     paths = [str(p) for p in (src / "addons", src / "odoo" / "addons") if p.is_dir()]
     return Odoo(str(bin_path), python, paths), None
@@ -146,7 +164,7 @@ def find_odoo(get=True):
             candidates.append((Path(os.environ["ODOO_BIN"]), os.environ.get("ODOO_PYTHON") or sys.executable))
         else:
             tried.append("ODOO_BIN unset")
-        home = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
+        home = Path(os.environ.get("ODOO_HOME", f"/opt/odoo{MAJOR}"))
         found_home = False
         for src in (home / "src", home):
             if (src / "odoo-bin").is_file():
@@ -171,17 +189,17 @@ def find_odoo(get=True):
     try:
         odoo = local_odoo(get=get)
     except SetupError as exc:
-        tried.append(f"setting up .odoo/ failed: {exc}")
+        tried.append(f"setting up {LOCAL_ODOO.relative_to(ROOT)}/ failed: {exc}")
         odoo = None
     if odoo:
         return odoo, None
     if not get:
-        tried.append(".odoo/ not set up yet")
+        tried.append(f"{LOCAL_ODOO.relative_to(ROOT)}/ not set up yet")
     return None, (
-        "no Odoo 18: "
+        f"no Odoo {SERIES}: "
         + "; ".join(tried)
         + ". Point at one with ODOO_HOME=<folder with odoo-bin and venv/> or ODOO_BIN=... ODOO_PYTHON=..., "
-        "or at a source archive with ODOO_SRC_ARCHIVE=<odoo 18.0 .tar.zst/.tar.gz>"
+        f"or at a source archive with ODOO_SRC_ARCHIVE_{MAJOR}=<odoo {SERIES} .tar.zst/.tar.gz>"
     )
 
 
@@ -197,17 +215,32 @@ def _read_stamp():
         return None
 
 
+def source_archive():
+    """The Odoo source archive of SERIES: ODOO_SRC_ARCHIVE_18 / _19, else
+    ODOO_SRC_ARCHIVE when its name says the series (or on 18.0, as before)."""
+    value = os.environ.get(f"ODOO_SRC_ARCHIVE_{MAJOR}")
+    if not value:
+        value = os.environ.get("ODOO_SRC_ARCHIVE") or ""
+        named = re.search(r"(?<!\d)(\d+\.0)(?!\d)", Path(value).name)
+        if value and (named.group(1) if named else "18.0") != SERIES:
+            value = ""
+    return Path(value).expanduser() if value else None
+
+
 def local_odoo(get=True):
-    """The Odoo of .odoo/: reused when its stamp says the set-up finished, else set up (get=True)."""
-    archive = Path(os.environ["ODOO_SRC_ARCHIVE"]).expanduser() if os.environ.get("ODOO_SRC_ARCHIVE") else None
+    """The Odoo of .odoo/<series>/: reused when its stamp says the set-up finished, else set up (get=True)."""
+    archive = source_archive()
     stamp = _read_stamp()
     if stamp and (archive is None or not archive.is_file() or stamp.get("archive_key") == _archive_key(archive)):
         odoo, why = _odoo_from(LOCAL_ODOO / "src" / "odoo-bin", str(LOCAL_ODOO / "venv" / "bin" / "python"))
         if odoo:
             return odoo
-        say(f"odoo setup: .odoo/ is broken ({why}), setting it up again")
+        say(f"odoo setup: {LOCAL_ODOO.relative_to(ROOT)}/ is broken ({why}), setting it up again")
     elif stamp:
-        say(f"odoo setup: .odoo/ came from {stamp.get('source')}, ODOO_SRC_ARCHIVE is {archive}: setting it up again")
+        say(
+            f"odoo setup: {LOCAL_ODOO.relative_to(ROOT)}/ came from {stamp.get('source')}, "
+            f"the archive is {archive}: setting it up again"
+        )
     if not get:
         return None
     setup_local_odoo(archive)
@@ -218,8 +251,8 @@ def local_odoo(get=True):
 
 
 def _python_for_odoo():
-    """A Python that Odoo 18 supports (3.10 to 3.12)."""
-    for candidate in (sys.executable, "python3.12", "python3.11", "python3.10", "python3"):
+    """A Python that Odoo of SERIES supports (PYTHONS)."""
+    for candidate in (sys.executable, *(f"python{v}" for v in reversed(PYTHONS)), "python3"):
         exe = shutil.which(candidate) if os.sep not in candidate else candidate
         if not exe:
             continue
@@ -229,9 +262,9 @@ def _python_for_odoo():
             text=True,
             check=False,
         )
-        if out.stdout.strip() in {"3.10", "3.11", "3.12"}:
+        if out.stdout.strip() in PYTHONS:
             return exe, out.stdout.strip()
-    raise SetupError("no Python 3.10, 3.11 or 3.12 found (Odoo 18 needs one of them)")
+    raise SetupError(f"no Python {', '.join(PYTHONS)} found (Odoo {SERIES} needs one of them)")
 
 
 def _step(line, cmd, **kwargs):
@@ -242,21 +275,22 @@ def _step(line, cmd, **kwargs):
 
 
 def setup_local_odoo(archive):
-    """Odoo 18.0 into .odoo/src with its own virtualenv .odoo/venv; stamp written last."""
+    """Odoo of SERIES into .odoo/<series>/src with its own virtualenv venv/; stamp written last."""
     start = time.time()
     LOCAL_STAMP.unlink(missing_ok=True)
     for name in ("src", "venv", "unpack"):
         shutil.rmtree(LOCAL_ODOO / name, ignore_errors=True)
-    LOCAL_ODOO.mkdir(exist_ok=True)
+    LOCAL_ODOO.mkdir(parents=True, exist_ok=True)
+    where = LOCAL_ODOO.relative_to(ROOT)
     if archive is not None:
         if not archive.is_file():
-            raise SetupError(f"ODOO_SRC_ARCHIVE={archive} does not exist")
+            raise SetupError(f"ODOO_SRC_ARCHIVE_{MAJOR}={archive} does not exist")
         unpack = LOCAL_ODOO / "unpack"
         unpack.mkdir()
         flag = "--zstd" if archive.name.endswith((".zst", ".zstd")) else "-z"
         if flag == "--zstd" and not shutil.which("zstd"):
             raise SetupError(f"{archive.name} needs the 'zstd' program (Debian/Ubuntu: apt-get install zstd)")
-        _step(f"unpacking {archive} into .odoo/src", ["tar", flag, "-xf", str(archive), "-C", str(unpack)])
+        _step(f"unpacking {archive} into {where}/src", ["tar", flag, "-xf", str(archive), "-C", str(unpack)])
         tops = [p.parent for p in unpack.glob("*/odoo-bin")] + [p.parent for p in unpack.glob("odoo-bin")]
         if not tops:
             raise SetupError(f"{archive} holds no odoo-bin at its top or one folder down")
@@ -269,7 +303,7 @@ def setup_local_odoo(archive):
         if not shutil.which("git"):
             raise SetupError("git is needed to clone Odoo (or set ODOO_SRC_ARCHIVE)")
         _step(
-            f"cloning Odoo {ODOO_BRANCH} from {ODOO_GIT_URL} (shallow) into .odoo/src",
+            f"cloning Odoo {ODOO_BRANCH} from {ODOO_GIT_URL} (shallow) into {where}/src",
             ["git", "clone", "--depth", "1", "-b", ODOO_BRANCH, ODOO_GIT_URL, str(LOCAL_ODOO / "src")],
         )
         head = subprocess.run(
@@ -279,7 +313,7 @@ def setup_local_odoo(archive):
         identity = "git:" + head.stdout.strip()
         archive_key = None
     python, version = _python_for_odoo()
-    _step(f"creating the virtualenv .odoo/venv (Python {version})", [python, "-m", "venv", str(LOCAL_ODOO / "venv")])
+    _step(f"creating the virtualenv {where}/venv (Python {version})", [python, "-m", "venv", str(LOCAL_ODOO / "venv")])
     # python-ldap needs C headers and is optional; psycopg2 is replaced by its binary wheel.
     requirements = (LOCAL_ODOO / "src" / "requirements.txt").read_text().splitlines()
     kept = [line for line in requirements if not re.match(r"(?i)^\s*(python-ldap|psycopg2)\b", line)]
@@ -309,7 +343,7 @@ def setup_local_odoo(archive):
     LOCAL_STAMP.write_text(
         json.dumps({"source": source, "identity": identity, "archive_key": archive_key, "python": version}, indent=1)
     )
-    say(f"odoo setup: done in {time.time() - start:.0f}s, Odoo {ODOO_BRANCH} in .odoo/ ({identity[:19]})")
+    say(f"odoo setup: done in {time.time() - start:.0f}s, Odoo {ODOO_BRANCH} in {where}/ ({identity[:19]})")
 
 
 def _sha256(path):
@@ -426,7 +460,7 @@ def ensure_template(odoo, deps, log):
         building,
         "-i",
         ",".join(deps),
-        "--without-demo=all",
+        *without_demo(),
         "--stop-after-init",
         "--log-level=warn",
     )
@@ -535,40 +569,16 @@ def run_check(layer, label, cmd, cwd=ROOT, env=None):
 
 
 def static_layer():
+    """The hooks of .pre-commit-config.yaml (OCA's, as local hooks), one check
+    a hook, on every tracked file; then the README check."""
     layer = Layer("static")
-    say("== static checks")
+    say("== static checks (pre-commit hooks of .pre-commit-config.yaml)")
     python = tool("python") or sys.executable
-    run_check(layer, "ruff check", [tool("ruff"), "check", "--no-fix", "."])
-    run_check(layer, "ruff format --check", [tool("ruff"), "format", "--check", "."])
-    run_check(
-        layer,
-        "pylint-odoo (valid-odoo-versions 18.0)",
-        [
-            tool("pylint"),
-            "--rcfile=.pylintrc",
-            "--disable=unknown-option-value",
-            *ADDONS,
-            *(f"tests_addons/{addon}" for addon in TEST_ADDONS),
-        ],
-    )
-    run_check(layer, "oca-checks-odoo-module", [tool("oca-checks-odoo-module"), *addons_files(ADDONS)])
-    run_check(
-        layer,
-        "xml/manifest/odoo 18 conventions",
-        [python, "tools/check_addons.py", *ADDONS, *(f"tests_addons/{addon}" for addon in TEST_ADDONS)],
-    )
+    config = (ROOT / ".pre-commit-config.yaml").read_text()
+    for hook in re.findall(r"^\s*- id: (\S+)", config, re.MULTILINE):
+        run_check(layer, f"pre-commit {hook}", [tool("pre-commit"), "run", hook, "--all-files", "--color=never"])
     run_check(layer, "README.rst generated from readme/", [python, "tools/gen_readme.py", "--check", *ADDONS])
-    run_check(layer, "translations (.po complete, in step with .pot)", [python, "tools/check_po.py", *ADDONS])
     return layer
-
-
-def addons_files(addons):
-    files = []
-    for addon in addons:
-        for path in sorted((ROOT / addon).rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".xml", ".csv", ".po", ".pot"}:
-                files.append(str(path.relative_to(ROOT)))
-    return files
 
 
 def engine_layer(keyword=None):
@@ -614,7 +624,7 @@ def odoo_ready(layer):
     if not odoo:
         no_odoo(layer, why)
         return None, None
-    TEST_LOG_DIR.mkdir(exist_ok=True)
+    TEST_LOG_DIR.mkdir(parents=True, exist_ok=True)
     deps = sorted({*addon_dependencies(), *extra_modules()})
     try:
         template, built = ensure_template(odoo, deps, TEST_LOG_DIR / "template.log")
@@ -687,7 +697,7 @@ def pytest_odoo_env(odoo):
 
 def odoo_layer(keep_db=False, keyword=None):
     layer = Layer("odoo")
-    say("== odoo tests (pytest-odoo on a real Odoo 18, fresh database)")
+    say(f"== odoo tests (pytest-odoo on a real Odoo {SERIES}, fresh database)")
     odoo, template = odoo_ready(layer)
     if not odoo:
         return layer
@@ -698,7 +708,7 @@ def odoo_layer(keep_db=False, keyword=None):
     except RuntimeError as exc:
         layer.fail(str(exc))
         return layer
-    dbname = f"credit_hold_test_{os.getpid()}"
+    dbname = f"credit_hold_test_{MAJOR}_{os.getpid()}"
     clone_db(template, dbname)
     install_log = TEST_LOG_DIR / "odoo-install.log"
     log = TEST_LOG_DIR / "odoo-test.log"
@@ -717,7 +727,7 @@ def odoo_layer(keep_db=False, keyword=None):
                     dbname,
                     "-i",
                     ",".join([*ADDONS, *TEST_ADDONS]),
-                    "--without-demo=all",
+                    *without_demo(),
                     "--stop-after-init",
                     "--log-level=info",
                     "--http-port=0",
@@ -822,20 +832,20 @@ def runner_layer():
     their post_install tests, tours included. Only the modules imported in
     ``tests/__init__.py`` run here (the static layer checks they all are)."""
     layer = Layer("runner")
-    say("== odoo tests under Odoo's own runner (--test-enable)")
+    say(f"== odoo tests under Odoo {SERIES}'s own runner (--test-enable)")
     odoo, template = odoo_ready(layer)
     if not odoo:
         return layer
     ensure_chrome()
     addons = [*ADDONS, *TEST_ADDONS]
-    dbname = f"credit_hold_runner_{os.getpid()}"
+    dbname = f"credit_hold_runner_{MAJOR}_{os.getpid()}"
     clone_db(template, dbname)
     log = TEST_LOG_DIR / "odoo-runner.log"
     start = time.time()
     base = [f"--addons-path={odoo.test_addons_path}", *db_args(), "-d", dbname, "--max-cron-threads=0"]
     try:
         install = subprocess.run(
-            odoo.command(*base, "-i", ",".join(addons), "--without-demo=all", "--stop-after-init", "--http-port=0"),
+            odoo.command(*base, "-i", ",".join(addons), *without_demo(), "--stop-after-init", "--http-port=0"),
             capture_output=True,
             text=True,
             check=False,
@@ -878,6 +888,31 @@ def runner_layer():
     return layer
 
 
+def read_manifest_at(path):
+    return ast.literal_eval((Path(path) / "__manifest__.py").read_text())
+
+
+def stamp_series(addon, into):
+    """A copy of ``addon`` whose manifest version carries SERIES (``3.1.0`` →
+    ``19.0.3.1.0``), for whool: a wheel belongs to one series (its name is
+    ``odoo-addon-<addon>``, its version ``<series>.x.y.z``, and it requires
+    ``odoo==<series>.*``), while the tree's manifests say ``x.y.z`` and Odoo adds
+    the series it runs. Only the version line changes."""
+    target = into / addon
+    shutil.copytree(ROOT / addon, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    manifest = target / "__manifest__.py"
+    version = read_manifest_at(target)["version"]
+    text, count = re.subn(
+        r'(["\']version["\']\s*:\s*["\'])' + re.escape(version) + r'(["\'])',
+        lambda m: f"{m.group(1)}{SERIES}.{version}{m.group(2)}",
+        manifest.read_text(),
+    )
+    if count != 1:
+        raise RuntimeError(f"{manifest}: the version line was not found once")
+    manifest.write_text(text)
+    return target
+
+
 def wheel_layer():
     """Each addon as a wheel (whool), installed into a throwaway virtualenv on top of
     Odoo's, then installed into a fresh database with an addons path that does not
@@ -890,23 +925,25 @@ def wheel_layer():
     wheels = TEST_LOG_DIR / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
     wheels.mkdir(parents=True)
-    for addon in ADDONS:
-        run_check(
-            layer,
-            f"pip wheel ./{addon}",
-            [
-                tool("python"),
-                "-m",
-                "pip",
-                "wheel",
-                "-q",
-                "--no-build-isolation",
-                "--no-deps",
-                "-w",
-                str(wheels),
-                f"./{addon}",
-            ],
-        )
+    with tempfile.TemporaryDirectory(prefix="credit_hold_stamped_") as stamped:
+        for addon in ADDONS:
+            source = stamp_series(addon, Path(stamped))
+            run_check(
+                layer,
+                f"pip wheel ./{addon} for {SERIES} (version {read_manifest_at(source)['version']})",
+                [
+                    tool("python"),
+                    "-m",
+                    "pip",
+                    "wheel",
+                    "-q",
+                    "--no-build-isolation",
+                    "--no-deps",
+                    "-w",
+                    str(wheels),
+                    str(source),
+                ],
+            )
     built = sorted(wheels.glob("*.whl"))
     if layer.failed:
         return layer
@@ -968,7 +1005,7 @@ def wheel_layer():
             return layer
         say(f"  ok   odoo.addons.{{{','.join(ADDONS)}}} found in the throwaway virtualenv")
         layer.passed += 1
-        dbname = f"credit_hold_wheel_{os.getpid()}"
+        dbname = f"credit_hold_wheel_{MAJOR}_{os.getpid()}"
         clone_db(template, dbname)
         log = TEST_LOG_DIR / "wheel-install.log"
         start = time.time()
@@ -984,7 +1021,7 @@ def wheel_layer():
                         dbname,
                         "-i",
                         ",".join(ADDONS),
-                        "--without-demo=all",
+                        *without_demo(),
                         "--stop-after-init",
                         "--log-level=warn",
                         "--http-port=0",
@@ -1026,7 +1063,7 @@ def cmd_test(args):
         layers.append(wheel_layer())
     if "runner" in args.layers and not args.k:
         layers.append(runner_layer())
-    say(f"\n== summary ({time.time() - start:.0f}s)")
+    say(f"\n== summary, Odoo {SERIES} ({time.time() - start:.0f}s)")
     for layer in layers:
         say(layer.line())
     passed = sum(layer.passed for layer in layers)
@@ -1054,7 +1091,9 @@ def cmd_run(args):
     base = [f"--addons-path={odoo.addons_path}", *db_args(), "-d", dbname]
     if not db_exists(dbname):
         say(f"Creating database {dbname} with {', '.join(ADDONS)} and their demo data ...")
-        setup = ["-i", ",".join([*ADDONS, *extra_modules()]), "--stop-after-init"]
+        # 19.0 loads demo data only when asked
+        setup = ["-i", ",".join([*ADDONS, *extra_modules()]), *([] if SERIES == "18.0" else ["--with-demo"])]
+        setup.append("--stop-after-init")
     else:
         say(f"Updating {', '.join(ADDONS)} in database {dbname} ...")
         setup = ["-u", ",".join(ADDONS), "--stop-after-init"]
@@ -1087,7 +1126,9 @@ def main():
     test.add_argument("-k", help="pytest -k expression for the engine and Odoo tests (skips the wheel layer)")
     test.add_argument("--keep-db", action="store_true", help="keep the Odoo test database")
     run = sub.add_parser("run", help="start Odoo with the addons and demo data")
-    run.add_argument("--db", default=os.environ.get("RUN_DB", "credit_hold_demo"))
+    run.add_argument(
+        "--db", default=os.environ.get("RUN_DB", "credit_hold_demo" + ("" if SERIES == "18.0" else f"_{MAJOR}"))
+    )
     run.add_argument("--port", default=os.environ.get("RUN_PORT", "8069"))
     run.add_argument("--setup-only", action="store_true")
     run.add_argument("extra", nargs="*")

@@ -4,7 +4,7 @@
     "name": "Credit Hold: test spy",
     "summary": "Test helper: a module loaded after credit_hold that overrides confirmation and posting "
     "and records what reaches its code",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Hidden/Tests",
     "website": "https://github.com/credit-hold/credit_hold",
     "author": "credit_hold contributors",

@@ -21,6 +21,7 @@ import json
 import logging
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -92,8 +93,10 @@ def _migrate_documents(env, table):
     if not _column_exists(cr, table, "credit_held_reason"):
         return
     cr.execute(
-        f"SELECT id, credit_held_reason FROM {table} "  # noqa: S608 - table is one of two constants
-        "WHERE credit_held_reason IS NOT NULL AND credit_status != 'none'"
+        SQL(
+            "SELECT id, credit_held_reason FROM %s WHERE credit_held_reason IS NOT NULL AND credit_status != 'none'",
+            SQL.identifier(table),
+        )
     )
     rows = cr.fetchall()
     from odoo.addons.credit_hold.decision import codes_to_text
@@ -105,8 +108,13 @@ def _migrate_documents(env, table):
             if part
         ]
         cr.execute(
-            f"UPDATE {table} SET credit_held_reason_codes = %s, credit_held_reasons = %s WHERE id = %s",  # noqa: S608
-            (codes_to_text(e["code"] for e in entries), json.dumps(entries), record_id),
+            SQL(
+                "UPDATE %s SET credit_held_reason_codes = %s, credit_held_reasons = %s WHERE id = %s",
+                SQL.identifier(table),
+                codes_to_text(e["code"] for e in entries),
+                json.dumps(entries),
+                record_id,
+            )
         )
     _logger.info("credit_hold: reason codes stored for %s documents of %s", len(rows), table)
 
