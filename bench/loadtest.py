@@ -115,7 +115,7 @@ def prepare_database(devtool, odoo, dbname, password, reuse):
         dbname,
         "-i",
         "credit_hold",
-        "--without-demo=all",
+        *devtool.without_demo(),
         "--stop-after-init",
         "--max-cron-threads=0",
         "--http-port=0",

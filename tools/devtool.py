@@ -64,6 +64,8 @@ ODOO_TEST_MODULES = {
     "websocket": "websocket-client==1.8.0",
     # the generated security review (credit_hold/tests/test_security_fuzz.py)
     "hypothesis": "hypothesis==6.170.27",
+    # click-odoo-initdb: the test databases, from a cache of templates
+    "click_odoo_contrib": "click-odoo-contrib==1.24",
 }
 ODOO_TEST_TOOLS = list(ODOO_TEST_MODULES.values())
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
@@ -409,11 +411,22 @@ def read_manifest(addon):
 
 
 def addon_dependencies():
-    """Core addons our addons depend on (what the template holds)."""
-    deps = set()
-    for addon in ADDONS:
-        deps.update(read_manifest(addon).get("depends", []))
-    return sorted(deps - set(ADDONS))
+    """Core addons our addons depend on directly (``manifestoo list-depends``)."""
+    out = subprocess.run(
+        [
+            tool("manifestoo"),
+            "--select-addons-dir",
+            str(ROOT),
+            "--odoo-series",
+            SERIES,
+            "list-depends",
+            "--separator=,",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(name for name in out.stdout.strip().split(",") if name)
 
 
 def extra_modules():
@@ -428,61 +441,63 @@ def extra_modules():
 
 
 def odoo_identity(odoo):
-    """What the Odoo source is: the .odoo/ stamp's identity (archive hash or git commit),
-    so that every clone of the repository set up from the same source shares one
-    template database; else the odoo-bin path and its date."""
-    stamp_file = Path(odoo.bin).resolve().parent.parent / "READY"
+    """What the Odoo source is: the stamp's identity (archive hash or git commit)
+    for an Odoo set up here, else the odoo-bin path."""
     try:
-        identity = json.loads(stamp_file.read_text())["identity"]
+        return json.loads((Path(odoo.bin).resolve().parent.parent / "READY").read_text())["identity"]
     except (OSError, ValueError, KeyError):
-        return f"{odoo.bin}|{Path(odoo.bin).stat().st_mtime}"
-    return identity
+        return str(odoo.bin)
 
 
-def template_name(odoo, deps):
-    stamp = f"{odoo_identity(odoo)}|{','.join(deps)}"
-    return "credit_hold_tmpl_" + hashlib.sha1(stamp.encode()).hexdigest()[:10]
-
-
-def ensure_template(odoo, deps, log):
-    """A database with the dependencies installed, built once and reused."""
-    name = template_name(odoo, deps)
-    if db_exists(name):
-        return name, 0.0
-    start = time.time()
-    building = f"{name}_building_{os.getpid()}"
-    drop_db(building)
-    say(f"  building template database {name} with {', '.join(deps)} (once, about a minute) ...")
-    cmd = odoo.command(
-        f"--addons-path={odoo.addons_path}",
-        *db_args(),
-        "-d",
-        building,
-        "-i",
-        ",".join(deps),
-        *without_demo(),
-        "--stop-after-init",
-        "--log-level=warn",
+def odoo_config():
+    """An Odoo configuration file with PostgreSQL's address, for click-odoo."""
+    pg = pg_env()
+    path = TEST_LOG_DIR / "odoo.cfg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "[options]\n"
+        f"db_host = {pg['host']}\ndb_port = {pg['port']}\ndb_user = {pg['user']}\n"
+        "http_interface = 127.0.0.1\n"
     )
-    with open(log, "w") as fh:
-        code = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, check=False).returncode
-    if code:
-        drop_db(building)
-        raise RuntimeError(f"building the template failed (exit {code}), see {log}")
-    if db_exists(name):  # built meanwhile by another run
-        drop_db(building)
-        return name, time.time() - start
-    psql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
-    if filestore(building).exists():
-        shutil.move(str(filestore(building)), str(filestore(name)))
-    return name, time.time() - start
+    return path
 
 
-def clone_db(template, name):
+def new_database(odoo, name, modules, log):
+    """A fresh database ``name`` with ``modules`` installed (no demo data), by
+    click-odoo-initdb (click-odoo-contrib): it keeps a cache of template
+    databases keyed on a hash of every file of the modules' dependency
+    closure, safe when runs overlap, trimmed to the five newest per series;
+    attachments stay in the database so a copy needs no filestore.
+
+    :return: seconds spent (about a minute to build a template, seconds to copy one)
+    """
+    start = time.time()
     drop_db(name)
-    psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    if filestore(template).exists():
-        shutil.copytree(filestore(template), filestore(name))
+    cmd = [
+        odoo.python,
+        "-c",
+        "from click_odoo_contrib.initdb import main; main()",
+        "--config",
+        str(odoo_config()),
+        "--addons-path",
+        ",".join(odoo.addons_paths),
+        "--new-database",
+        name,
+        "--modules",
+        ",".join(modules),
+        "--no-demo",
+        "--cache-prefix",
+        f"chtmpl{MAJOR}",
+        "--log-level",
+        "warn",
+    ]
+    env = odoo_tools_env(odoo)
+    with open(log, "w") as fh:
+        code = subprocess.run(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, check=False).returncode
+    if code:
+        drop_db(name)
+        raise RuntimeError(f"click-odoo-initdb failed (exit {code}), see {log}")
+    return time.time() - start
 
 
 def bad_log_lines(text):
@@ -615,7 +630,8 @@ def no_odoo(layer, why):
 
 
 def odoo_ready(layer):
-    """(Odoo, template) for a layer that needs a server, or (None, None) after saying why."""
+    """(Odoo, the Odoo modules its databases hold) for a layer that needs a
+    server, or (None, None) after saying why."""
     problem = postgres_problem()
     if problem:
         layer.fail(problem)
@@ -625,15 +641,23 @@ def odoo_ready(layer):
         no_odoo(layer, why)
         return None, None
     TEST_LOG_DIR.mkdir(parents=True, exist_ok=True)
-    deps = sorted({*addon_dependencies(), *extra_modules()})
     try:
-        template, built = ensure_template(odoo, deps, TEST_LOG_DIR / "template.log")
+        odoo_tools_env(odoo)
     except RuntimeError as exc:
         layer.fail(str(exc))
         return None, None
-    if built:
-        say(f"  template built in {built:.0f}s")
-    return odoo, template
+    return odoo, sorted({*addon_dependencies(), *extra_modules()})
+
+
+def fresh_database(layer, odoo, name, modules):
+    """new_database for a layer: True when made, else a failure of the layer."""
+    try:
+        spent = new_database(odoo, name, modules, TEST_LOG_DIR / f"initdb-{layer.name}.log")
+    except RuntimeError as exc:
+        layer.fail(str(exc))
+        return False
+    say(f"  database {name} with {len(modules)} Odoo modules in {spent:.0f}s (click-odoo-initdb)")
+    return True
 
 
 CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser")
@@ -660,8 +684,9 @@ def ensure_chrome():
     say("  no Chrome/Chromium on the PATH: Odoo's browser tests will be skipped (apt-get install chromium)")
 
 
-def pytest_odoo_env(odoo):
-    """Environment for pytest-odoo in Odoo's interpreter; installs the test tools when missing.
+def odoo_tools_env(odoo):
+    """Environment for the tools that run in Odoo's interpreter (pytest-odoo,
+    click-odoo-contrib); installs them when missing.
 
     Into .odoo/venv for our own Odoo; for an Odoo of the machine, into
     .odoo/test-tools/<interpreter> (PYTHONPATH) so that its virtualenv is left alone.
@@ -698,18 +723,15 @@ def pytest_odoo_env(odoo):
 def odoo_layer(keep_db=False, keyword=None):
     layer = Layer("odoo")
     say(f"== odoo tests (pytest-odoo on a real Odoo {SERIES}, fresh database)")
-    odoo, template = odoo_ready(layer)
+    odoo, modules = odoo_ready(layer)
     if not odoo:
         return layer
     say(f"  odoo: {odoo.bin} (python {odoo.python})")
     ensure_chrome()
-    try:
-        env = pytest_odoo_env(odoo)
-    except RuntimeError as exc:
-        layer.fail(str(exc))
-        return layer
+    env = odoo_tools_env(odoo)
     dbname = f"credit_hold_test_{MAJOR}_{os.getpid()}"
-    clone_db(template, dbname)
+    if not fresh_database(layer, odoo, dbname, modules):
+        return layer
     install_log = TEST_LOG_DIR / "odoo-install.log"
     log = TEST_LOG_DIR / "odoo-test.log"
     junit = TEST_LOG_DIR / "odoo-junit.xml"
@@ -833,13 +855,14 @@ def runner_layer():
     ``tests/__init__.py`` run here (the static layer checks they all are)."""
     layer = Layer("runner")
     say(f"== odoo tests under Odoo {SERIES}'s own runner (--test-enable)")
-    odoo, template = odoo_ready(layer)
+    odoo, modules = odoo_ready(layer)
     if not odoo:
         return layer
     ensure_chrome()
     addons = [*ADDONS, *TEST_ADDONS]
     dbname = f"credit_hold_runner_{MAJOR}_{os.getpid()}"
-    clone_db(template, dbname)
+    if not fresh_database(layer, odoo, dbname, modules):
+        return layer
     log = TEST_LOG_DIR / "odoo-runner.log"
     start = time.time()
     base = [f"--addons-path={odoo.test_addons_path}", *db_args(), "-d", dbname, "--max-cron-threads=0"]
@@ -919,7 +942,7 @@ def wheel_layer():
     hold the repository: Odoo must find it in the odoo/addons namespace."""
     layer = Layer("wheel")
     say("== wheels (whool), installed and found by Odoo without the repository on the addons path")
-    odoo, template = odoo_ready(layer)
+    odoo, modules = odoo_ready(layer)
     if not odoo:
         return layer
     wheels = TEST_LOG_DIR / "wheels"
@@ -1006,7 +1029,8 @@ def wheel_layer():
         say(f"  ok   odoo.addons.{{{','.join(ADDONS)}}} found in the throwaway virtualenv")
         layer.passed += 1
         dbname = f"credit_hold_wheel_{MAJOR}_{os.getpid()}"
-        clone_db(template, dbname)
+        if not fresh_database(layer, odoo, dbname, modules):
+            return layer
         log = TEST_LOG_DIR / "wheel-install.log"
         start = time.time()
         try:

@@ -60,14 +60,15 @@ def main():
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     layer = devtool.Layer("suites")
-    odoo, template = devtool.odoo_ready(layer)
+    odoo, modules = devtool.odoo_ready(layer)
     if not odoo:
         return 1
     results = {}
     for label in ("without credit_hold", "with credit_hold on"):
         start = time.time()
         dbname = f"credit_hold_suites_{'on' if 'on' in label else 'off'}_{os.getpid()}"
-        devtool.clone_db(template, dbname)
+        if not devtool.fresh_database(layer, odoo, dbname, modules):
+            return 1
         try:
             if "on" in label:
                 subprocess.run(

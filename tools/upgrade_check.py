@@ -112,6 +112,9 @@ def main():
     parser.add_argument("--from-ref", help=f"commit of the previous release (default: last with {OLD_VERSION})")
     args = parser.parse_args()
     start = time.time()
+    if devtool.SERIES != "18.0":
+        print(f"upgrade: {OLD_VERSION} is an 18.0 release; run the check with ODOO_SERIES=18.0")
+        return 2
     odoo, why = devtool.find_odoo()
     if not odoo:
         print(f"upgrade: no Odoo ({why})")
@@ -122,7 +125,7 @@ def main():
         print(f"upgrade: PostgreSQL not reachable ({exc})")
         return 2
     logs = devtool.TEST_LOG_DIR
-    logs.mkdir(exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True)
     commit = args.from_ref or release_commit(OLD_VERSION)
     print(f"== upgrade {OLD_VERSION} ({commit[:10]}) -> current tree, odoo {odoo.bin}", flush=True)
     dbname = f"credit_hold_upgrade_{os.getpid()}"
@@ -135,10 +138,8 @@ def main():
         new_path = odoo.addons_path  # Odoo's addons and this repository
         expected_json = Path(tmp) / "expected.json"
         result_json = Path(tmp) / "result.json"
-        template, built = devtool.ensure_template(odoo, devtool.addon_dependencies(), logs / "template.log")
-        if built:
-            print(f"  template {template} built in {built:.0f}s")
-        devtool.clone_db(template, dbname)
+        spent = devtool.new_database(odoo, dbname, devtool.addon_dependencies(), logs / "initdb-upgrade.log")
+        print(f"  database {dbname} in {spent:.0f}s (click-odoo-initdb)")
         # the add-ons beside credit_hold came after 18.0.1.0.0: the old release is
         # installed as a database of its time had it, without them being
         # auto-installed from the template's module list (their code is not on
