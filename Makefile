@@ -33,9 +33,10 @@ venv:
 lint:
 	@$(PYTHON) tools/devtool.py test --layers static
 
-## make readme: each addon's README.rst from its readme/*.md fragments
+## make readme: each addon's README.rst and static/description/index.html from its readme/*.md fragments
 readme:
-	@$(PYTHON) tools/gen_readme.py
+	@$(PYTHON) tools/devtool.py venv
+	@.venv/bin/python tools/gen_readme.py
 
 odoo-info:
 	@$(PYTHON) tools/devtool.py odoo-info
