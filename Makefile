@@ -52,7 +52,7 @@ LOADTEST_ARGS ?=
 loadtest:
 	@$(PYTHON) bench/loadtest.py $(LOADTEST_ARGS)
 
-## make screenshots: refresh docs/*.png from the running demo (needs Debian's chromium + chromium-driver)
+## make screenshots: refresh the addons' static/description/*.png from the running demo (needs Debian's chromium + chromium-driver)
 screenshots:
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt

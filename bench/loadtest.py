@@ -905,7 +905,7 @@ def main():
     devtool = load_devtool()
     odoo, why = devtool.find_odoo()
     if not odoo:
-        print(f"make loadtest: no Odoo 18.0 found: {why}.\nSee README.md, 'Prerequisites' (ODOO_HOME / ODOO_BIN).")
+        print(f"make loadtest: no Odoo {devtool.SERIES} found: {why}.\nSee README.md, 'Where the commands find Odoo'.")
         return 2
     signal.signal(signal.SIGTERM, on_sigterm)
     try:

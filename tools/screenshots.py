@@ -4,14 +4,14 @@
 Starts `make run`'s Odoo (database credit_hold_demo, created with demo data if
 missing) on a spare port, logs in as the demo admin in headless Chromium
 (Debian packages `chromium` and `chromium-driver`, driven by selenium), and
-saves PNGs under docs/:
+saves PNGs under each addon's static/description/ (the readme fragments show them):
 
-- docs/held-documents.png   Credit Control > Held Documents
-- docs/held-quotation.png   a held quotation with its red banner
-- docs/customer-credit.png  a customer's Credit tab
-- docs/held-delivery.png    a held delivery (credit_hold_stock)
-- docs/held-analysis.png    Credit Control > Reporting > Held Documents Analysis (graph)
-- docs/portal-credit-status.png  the portal home of the demo portal user latepayer
+- credit_hold/static/description/held-documents.png   Credit Control > Held Documents
+- credit_hold/static/description/held-quotation.png   a held quotation with its red banner
+- credit_hold/static/description/customer-credit.png  a customer's Credit tab
+- credit_hold_stock/static/description/held-delivery.png    a held delivery
+- credit_hold/static/description/held-analysis.png    Credit Control > Reporting > Held Documents Analysis (graph)
+- credit_hold/static/description/portal-credit-status.png  the portal home of the demo portal user latepayer
 """
 
 import json
@@ -23,7 +23,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+# where each picture goes: the addon whose readme shows it
+DOCS = ROOT / "credit_hold" / "static" / "description"
+STOCK_DOCS = ROOT / "credit_hold_stock" / "static" / "description"
+
+
+def target(name):
+    return (STOCK_DOCS if name == "held-delivery.png" else DOCS) / name
+
+
 PORT = int(os.environ.get("SCREENSHOT_PORT", "8079"))
 DB = os.environ.get("RUN_DB", "credit_hold_demo")
 BASE = f"http://127.0.0.1:{PORT}"
@@ -105,8 +113,9 @@ def main():
                 driver.get(BASE + url)
                 wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ready_css)))
                 time.sleep(1.5)  # let the web client finish rendering
-                driver.save_screenshot(str(DOCS / name))
-                print(f"saved docs/{name}")
+                if not driver.save_screenshot(str(target(name))):
+                    raise RuntimeError(f"could not save {target(name)}")
+                print(f"saved {target(name).relative_to(ROOT)}")
 
             shot(
                 "/odoo/action-credit_hold.credit_hold_document_action",
@@ -128,8 +137,9 @@ def main():
             tab.click()
             driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", tab)
             time.sleep(1.5)
-            driver.save_screenshot(str(DOCS / "customer-credit.png"))
-            print("saved docs/customer-credit.png")
+            if not driver.save_screenshot(str(target("customer-credit.png"))):
+                raise RuntimeError("could not save customer-credit.png")
+            print(f"saved {target('customer-credit.png').relative_to(ROOT)}")
             picking = record_id(cookie, "stock.picking", [["credit_status", "=", "held"]])
             shot(f"/odoo/stock.picking/{picking}", ".o_form_view .alert-danger", "held-delivery.png")
             shot(

@@ -165,8 +165,8 @@ def main():
         odoo, why = devtool.find_odoo()
         if not odoo:
             print(
-                f"make bench: no Odoo 18.0 found: {why}.\n"
-                "Install Odoo 18.0 (see README.md, 'Prerequisites') or point ODOO_HOME / ODOO_BIN / ODOO_PYTHON at it."
+                f"make bench: no Odoo {devtool.SERIES} found: {why}.\n"
+                "See README.md, 'Where the commands find Odoo' (ODOO_HOME / ODOO_BIN / ODOO_PYTHON)."
             )
             return 2
         env = {**os.environ, "BENCH_ODOO_BIN": odoo.bin, "BENCH_ODOO_ADDONS": ",".join(odoo.addons_paths)}
