@@ -2,9 +2,10 @@
 customers, then ``search([('risk_exception', '=', True)])`` (OCA's own
 ``_search_risk_exception``: it computes the risk of every customer and filters).
 
-The module comes from its PyPI wheel (``odoo-addon-account-financial-risk==18.0.*``,
+The module comes from its PyPI wheel of the series measured
+(``odoo-addon-account-financial-risk==18.0.*`` or ``==19.0.*``, ``ODOO_SERIES``),
 ``pip download --no-deps``), unpacked **outside the repository** into
-``$BENCH_ADDONS`` (default ``$ODOO_HOME/bench-addons``), with its manifest
+``$BENCH_ADDONS`` (default ``$ODOO_HOME/bench-addons``, ``/opt/odoo18`` or ``/opt/odoo19``), with its manifest
 dependencies when they are not Odoo core modules. If it cannot be fetched or
 installed, the report says why and the rest is measured.
 """
@@ -21,12 +22,12 @@ from pathlib import Path
 from ..common import ROOT, Item, Measure, Row, Step, Target, log, peak_rss_mb, ratio, reset_peak_rss, timed_read
 
 OCA_MODULE = "account_financial_risk"
-OCA_SERIES = "18.0"
+OCA_SERIES = os.environ.get("ODOO_SERIES") or "18.0"
 
 
 def bench_addons_dir():
     """Where OCA's modules are unpacked: outside the repository."""
-    default = Path(os.environ.get("ODOO_HOME", "/opt/odoo18")) / "bench-addons"
+    default = Path(os.environ.get("ODOO_HOME", f"/opt/odoo{OCA_SERIES.split('.')[0]}")) / "bench-addons"
     return Path(os.environ.get("BENCH_ADDONS") or default)
 
 
@@ -38,7 +39,7 @@ def addon_dir(name, addons_paths):
 
 
 def fetch_oca_addon(name, target):
-    """Download the wheel of OCA addon ``name`` for 18.0 and unpack the addon into ``target``."""
+    """Download the wheel of OCA addon ``name`` for OCA_SERIES and unpack the addon into ``target``."""
     requirement = f"odoo-addon-{name.replace('_', '-')}=={OCA_SERIES}.*"
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q"]
