@@ -49,8 +49,9 @@ class CreditHoldCustomerPortal(CustomerPortal):
         return self._credit_hold_add_status(super().home(**kw))
 
     @http.route()
-    def account(self, redirect=None, **post):
-        return self._credit_hold_add_status(super().account(redirect=redirect, **post))
+    def account(self, **kwargs):
+        # 18.0 takes ``redirect`` and the posted form, 19.0 only keyword arguments
+        return self._credit_hold_add_status(super().account(**kwargs))
 
     def _get_page_view_values(self, document, access_token, values, session_history, no_breadcrumbs, **kwargs):
         values = super()._get_page_view_values(

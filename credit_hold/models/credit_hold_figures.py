@@ -3,6 +3,7 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..compat import SOL_UOM, uom_ratio_sql
 from ..decision import overdue_cutoff
 
 
@@ -61,7 +62,7 @@ class CreditHoldFigures(models.AbstractModel):
                     "order_id",
                     "price_total",
                     "product_id",
-                    "product_uom",
+                    SOL_UOM,
                     "product_uom_qty",
                     "qty_delivered",
                     "invoice_lines",
@@ -169,9 +170,9 @@ class CreditHoldFigures(models.AbstractModel):
               JOIN res_partner p ON p.id = so.partner_invoice_id
          LEFT JOIN product_product pp ON pp.id = sol.product_id
          LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN uom_uom line_uom ON line_uom.id = sol.product_uom
+         LEFT JOIN uom_uom line_uom ON line_uom.id = %(sol_uom)s
          LEFT JOIN LATERAL (
-                SELECT SUM(aml.quantity * COALESCE(line_uom.factor / NULLIF(inv_uom.factor, 0), 1)
+                SELECT SUM(aml.quantity * %(to_line_uom)s
                            * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS qty,
                        SUM(aml.price_total * CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END) AS amount
                   FROM sale_order_line_invoice_rel rel
@@ -190,6 +191,8 @@ class CreditHoldFigures(models.AbstractModel):
             """,
             companies=companies.ids,
             order_filter=order_filter,
+            sol_uom=SQL.identifier("sol", SOL_UOM),
+            to_line_uom=uom_ratio_sql("inv_uom", "line_uom"),
         )
 
     @api.model

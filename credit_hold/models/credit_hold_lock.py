@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..compat import SERIES
+
 
 class CreditHoldLock(models.Model):
     """One row per customer that every credit check of that customer
@@ -15,6 +17,9 @@ class CreditHoldLock(models.Model):
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
 
-    _sql_constraints = [
-        ("partner_uniq", "unique(partner_id)", "One lock row per customer."),
-    ]
+    if SERIES >= 19:
+        _partner_uniq = models.Constraint("unique(partner_id)", "One lock row per customer.")
+    else:
+        _sql_constraints = [
+            ("partner_uniq", "unique(partner_id)", "One lock row per customer."),
+        ]

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 from odoo.tools.misc import format_amount
 
+from ..compat import PARTNER_BLOCKING_WARNINGS, SERIES, group_users
 from ..decision import REASON_BLOCKED, REASON_ENFORCED, codes_to_text, decide, text_to_codes
 from .credit_hold_reason import REASON_MANUAL
 from .res_partner import CONTROLLER_GROUP, MANAGER_GROUP
@@ -269,18 +270,33 @@ class CreditHoldMixin(models.AbstractModel):
     # Where the decision runs: first in the chain, for the whole recordset
     # ------------------------------------------------------------------
 
+    # Set at the end of every model setup (not in _register_hook, which a
+    # registry being loaded has not run yet: data, demo and migrations
+    # confirm and post too): the hook Odoo calls there was renamed in 19.0.
+    if SERIES >= 19:
+
+        def _post_model_setup__(self):
+            result = super()._post_model_setup__()
+            self._credit_hold_set_entry_points()
+            return result
+
+    else:
+
+        @api.model
+        def _setup_complete(self):
+            result = super()._setup_complete()
+            self._credit_hold_set_entry_points()
+            return result
+
     @api.model
-    def _setup_complete(self):
-        # Set at the end of every model setup (not in _register_hook, which a
-        # registry being loaded has not run yet: data, demo and migrations
-        # confirm and post too). The registry class is reused when more modules
-        # load into the same registry, so it is set once (its marker).
-        result = super()._setup_complete()
+    def _credit_hold_set_entry_points(self):
+        """Replace the entry points of the model's registry class (see
+        ``_credit_hold_entry_points``). The registry class is reused when more
+        modules load into the same registry, so it is set once (its marker)."""
         cls = self.env.registry[self._name]
         for name in self._credit_hold_entry_points:
             if not getattr(cls.__dict__.get(name), "credit_hold_entry_point", False):
                 setattr(cls, name, _entry_point(cls, name))
-        return result
 
     def _credit_hold_checked_ids(self):
         """Ids of the documents of this model that are being confirmed (or
@@ -453,7 +469,7 @@ class CreditHoldMixin(models.AbstractModel):
         enforces in the form's onchange, is a reason (``blocked``) with the
         warning's message (rules R15, R22)."""
         field = self._credit_hold_warning_field()  # pylint: disable=assignment-from-none
-        if not field:
+        if not field or not PARTNER_BLOCKING_WARNINGS:
             return
         for doc in self:
             blocking = doc._credit_hold_warning_partners().filtered(lambda p: p[field] == "block")[:1]
@@ -1098,7 +1114,7 @@ class CreditHoldMixin(models.AbstractModel):
         ``amount``, else a system administrator; never the user escalating."""
         self.ensure_one()
         company = self.company_id
-        controllers = self.env.ref(CONTROLLER_GROUP).sudo().users
+        controllers = group_users(self.env, CONTROLLER_GROUP)
 
         def eligible(user):
             return (

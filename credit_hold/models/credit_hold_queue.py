@@ -11,6 +11,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..compat import SERIES, commit_progress
+
 _logger = logging.getLogger(__name__)
 
 
@@ -21,7 +23,7 @@ class CreditHoldQueue(models.Model):
 
     The queue is the pass's only state. Each call of the scheduled job takes
     one batch from it, decides it and reports its progress through Odoo's
-    cron API (``_notify_progress``): Odoo commits and calls again while
+    cron API (``compat.commit_progress``): Odoo commits and calls again while
     customers remain, and its cron lock keeps a second run from starting. A
     pass cut short resumes from the queue on the next call; figures gathered
     on an earlier day are dropped and gathered again.
@@ -44,9 +46,14 @@ class CreditHoldQueue(models.Model):
     overdue_count = fields.Integer()
     uninvoiced = fields.Float()
 
-    _sql_constraints = [
-        ("company_partner_uniq", "unique(company_id, partner_id)", "A customer is queued once per company."),
-    ]
+    if SERIES >= 19:
+        _company_partner_uniq = models.Constraint(
+            "unique(company_id, partner_id)", "A customer is queued once per company."
+        )
+    else:
+        _sql_constraints = [
+            ("company_partner_uniq", "unique(company_id, partner_id)", "A customer is queued once per company."),
+        ]
 
     @api.model
     def _run_batch(self, batch_size):
@@ -105,7 +112,7 @@ class CreditHoldQueue(models.Model):
                 time.monotonic() - start,
             )
         remaining = self.search_count([]) if len(taken) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(taken), remaining=remaining)
+        commit_progress(self.env, len(taken), remaining)
         # keep memory flat over a long pass
         self.env.invalidate_all()
         return remaining

@@ -20,6 +20,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
+from ..compat import cached_values, group_users
 from ..decision import THRESHOLD_MAX, Figures, codes_to_text, decide, limit_in_force, text_to_codes
 from .res_company import check_range
 
@@ -695,10 +696,9 @@ class ResPartner(models.Model):
         values taken from the ORM's cache a column at a time (reading them
         record by record costs more than deciding, in the nightly pass)."""
         self.fetch(STATE_FIELDS)
-        cache = self.env.cache
         columns = {}
         for name in STATE_FIELDS:
-            column = list(cache.get_until_miss(self, self._fields[name]))
+            column = cached_values(self, name)
             if len(column) != len(self):  # not all cached (a concurrent invalidation)
                 column = [partner[name] for partner in self]
             columns[name] = column
@@ -870,7 +870,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         user = self.with_company(company).sudo().credit_controller_id or company.sudo().credit_hold_controller_id
         if not user:
-            users = self.env.ref("credit_hold.group_credit_controller").sudo().users
+            users = group_users(self.env, CONTROLLER_GROUP)
             user = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)[:1]
         return user
 

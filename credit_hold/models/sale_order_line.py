@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-AMOUNT_FIELDS = {"product_uom_qty", "price_unit", "discount", "tax_id", "product_id", "product_uom", "order_id"}
+from ..compat import SOL_TAXES, SOL_UOM
+
+AMOUNT_FIELDS = {"product_uom_qty", "price_unit", "discount", SOL_TAXES, "product_id", SOL_UOM, "order_id"}
 
 
 class SaleOrderLine(models.Model):
