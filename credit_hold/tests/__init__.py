@@ -20,3 +20,4 @@ from . import test_second_review
 from . import test_security_fuzz
 from . import test_screens
 from . import test_controller_day
+from . import test_migration

@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.credit_hold.compat import cron_job_test_mode
 from odoo.tests import Form, new_test_user
 
 
@@ -88,6 +89,12 @@ class CreditHoldCommon(AccountTestInvoicingCommon):
             "credit_hold.group_credit_controller",
             company_id=cls.company.id,
         )
+
+    def _run_cron_job(self, xmlid):
+        """Run the scheduled action ``xmlid`` as Odoo's cron runner does (as
+        its user, committing its progress)."""
+        with cron_job_test_mode(self):
+            self.env.ref(xmlid).method_direct_trigger()
 
     @classmethod
     def _order(cls, partner, amount, user=None, confirm=False):

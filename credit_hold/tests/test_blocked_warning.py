@@ -1,15 +1,17 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.addons.credit_hold.compat import PARTNER_BLOCKING_WARNINGS
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import CreditHoldCommon
 
 
-@tagged("post_install", "-at_install")
-class TestBlockedWarning(CreditHoldCommon):
+class BlockedWarningCases:
     """Odoo's "Blocking Message" partner warning is enforced on the server
-    while credit hold is on (reason code ``blocked``), on every path."""
+    while credit hold is on (reason code ``blocked``), on every path. Odoo
+    19.0 has no Blocking Message (``compat.PARTNER_BLOCKING_WARNINGS``): these
+    cases are a test class on 18.0 only, and 19.0 has its own below."""
 
     def _block(self, field, message="Legal dispute, do not deliver"):
         self.customer.write({field: "block", f"{field}_msg": message})
@@ -123,3 +125,33 @@ class TestBlockedWarning(CreditHoldCommon):
         self._block("invoice_warn")
         invoice = self._invoice(self.customer, 100.0)
         self.assertEqual(invoice.state, "posted")
+
+
+if PARTNER_BLOCKING_WARNINGS:
+
+    @tagged("post_install", "-at_install")
+    class TestBlockedWarning(BlockedWarningCases, CreditHoldCommon):
+        pass
+
+else:
+
+    @tagged("post_install", "-at_install")
+    class TestWarningMessages(CreditHoldCommon):
+        """Odoo 19.0's partner warnings are messages only (``sale_warn_msg``,
+        ``picking_warn_msg``; no Blocking Message): they never hold a
+        document, and no ``blocked`` reason is ever given."""
+
+        def test_warning_messages_hold_nothing(self):
+            self.company.credit_hold_prevent_invoices = True
+            self.customer.write({"sale_warn_msg": "Legal dispute, do not deliver"})
+            order = self._order(self.customer, 100.0)
+            order.with_user(self.salesman).action_confirm()
+            self.assertEqual(order.state, "sale")
+            self.assertEqual(order.credit_status, "none")
+            invoice = self._invoice(self.customer, 100.0)
+            self.assertEqual(invoice.state, "posted")
+            self.assertEqual(invoice.credit_status, "none")
+            self.assertFalse(order.credit_held_reason_codes)
+            self.assertFalse(self.customer.on_hold)
+            self.customer.write({"picking_warn_msg": "Do not ship: dispute"})
+            self.assertFalse(self.customer.on_hold)

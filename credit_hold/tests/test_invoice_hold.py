@@ -91,6 +91,6 @@ class TestInvoiceHold(CreditHoldCommon):
         self.customer.with_user(self.controller).action_credit_hold_enforce_on()
         invoice = self._invoice(self.customer, 100.0, post=False)
         invoice.auto_post = "at_date"
-        self.env["account.move"]._autopost_draft_entries()
+        self._run_cron_job("account.ir_cron_auto_post_draft_entry")
         self.assertEqual(invoice.state, "draft")
         self.assertEqual(invoice.credit_status, "held")

@@ -1,6 +1,7 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
+from odoo.addons.credit_hold.compat import USER_GROUPS
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -65,7 +66,7 @@ class TestPartnerAccess(CreditHoldCommon):
             {
                 "name": "Acc Admin",
                 "login": "ch_acc_admin",
-                "groups_id": [Command.set([self.env.ref("account.group_account_manager").id])],
+                USER_GROUPS: [Command.set([self.env.ref("account.group_account_manager").id])],
             }
         )
         self.assertTrue(admin.has_group("credit_hold.group_credit_controller"))

@@ -1,5 +1,6 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.addons.credit_hold.compat import USER_GROUPS
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -216,7 +217,7 @@ class TestReleaseAuthority(CreditHoldCommon):
                 {"name": "Sneaky", "login": "sneaky", "credit_release_unlimited": True}
             )
         # a credit manager may (Odoo's user administration rights aside)
-        self.manager.groups_id |= self.env.ref("base.group_erp_manager")
+        self.manager[USER_GROUPS] |= self.env.ref("base.group_erp_manager")
         self.controller_small.with_user(self.manager).with_company(self.company).write({"credit_release_limit": 2500.0})
         self.assertEqual(self.controller_small.with_company(self.company).credit_release_limit, 2500.0)
 

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
+from odoo.addons.credit_hold.compat import formatted_read_group
 from odoo.tests import new_test_user, tagged
 
 from .common import CreditHoldCommon
@@ -88,7 +89,7 @@ class TestReporting(CreditHoldCommon):
             "credit_released_uid",
             "credit_hold_outcome",
         ):
-            groups = model.read_group([], ["amount:sum", "credit_hold_days:avg"], [groupby], lazy=False)
+            groups = formatted_read_group(model, [], [groupby], ["amount:sum", "credit_hold_days:avg"])
             self.assertEqual(sum(group["__count"] for group in groups), 4, groupby)
         by_customer = {
             partner: (count, amount, days)

@@ -4,6 +4,7 @@
 around a hold, tried as the user who found it, over the ORM as RPC calls it."""
 
 from odoo import Command, fields
+from odoo.addons.credit_hold.compat import group_users
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -264,7 +265,7 @@ class TestSecondReview(CreditHoldCommon):
 
     def test_escalation_never_goes_to_odoobot(self):
         self._authority_on()
-        others = self.env.ref("credit_hold.group_credit_controller").users - self.small
+        others = group_users(self.env, "credit_hold.group_credit_controller") - self.small
         others.with_company(self.company).write({"credit_release_limit": 0.0, "credit_release_unlimited": False})
         order = self._order(self.customer, 50000.0, confirm=True)
         with self.assertRaises(UserError):

@@ -1,6 +1,7 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
+from odoo.addons.credit_hold.compat import PRODUCT_CREATES_REPAIR, USER_GROUPS
 from odoo.addons.credit_hold.tests.common import CreditHoldCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -23,7 +24,7 @@ class TestRepairHold(CreditHoldCommon):
             company_id=cls.company.id,
         )
         # releasing a repair confirms it: the controller works in Inventory too
-        cls.controller.groups_id |= cls.env.ref("stock.group_stock_user")
+        cls.controller[USER_GROUPS] |= cls.env.ref("stock.group_stock_user")
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.broken = cls.env["product.product"].create({"name": "Coffee Machine", "type": "consu"})
 
@@ -109,7 +110,7 @@ class TestRepairHold(CreditHoldCommon):
 
     def test_repair_of_a_released_order_is_not_held_again(self):
         self._put_on_hold()
-        self.service.create_repair = True
+        self.service.write(PRODUCT_CREATES_REPAIR)
         order = self._order(self.customer, 300.0).with_env(self.env)
         order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.credit_status, "held")
@@ -236,7 +237,7 @@ class TestRepairHold(CreditHoldCommon):
         self.assertEqual(len(new_triggers), 1)
         self.assertLessEqual(new_triggers.call_at, fields.Datetime.now())
         # the job, as its user
-        cron.method_direct_trigger()
+        self._run_cron_job("credit_hold.ir_cron_credit_hold_carry_through")
         self.assertEqual(repair.state, "confirmed")
         self.assertEqual(repair.credit_status, "none")
         self.assertTrue(any("carried through automatically" in m.body for m in repair.message_ids))
