@@ -3,7 +3,7 @@
 """The credit-hold decision, in plain Python (no Odoo import).
 
 Every rule that decides whether a customer is on hold lives here, once (see
-``docs/rules.md``: R1, R2, R4-R9, R14, R19). The Odoo models gather the
+``credit_hold/readme/CONTEXT.md``: R1, R2, R4-R9, R14, R19). The Odoo models gather the
 figures of a whole batch of customers with set-based queries, build one
 :class:`Figures` per customer and call :func:`decide`; they never re-implement
 a rule.

@@ -1,4 +1,4 @@
-"""Rules R5-R9 of docs/rules.md and their boundaries (no Odoo)."""
+"""Rules R5-R9 of credit_hold/readme/CONTEXT.md and their boundaries (no Odoo)."""
 
 from datetime import date
 
@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 ON = d.Policy(enabled=True, over_limit=True, overdue=True)
 
-# The truth table of R8 (docs/rules.md), row by row:
+# The truth table of R8 (credit_hold/readme/CONTEXT.md), row by row:
 # (over-limit setting, overdue setting, balance over limit, invoice overdue, on hold)
 ZUMZUM_TABLE = [
     (False, False, False, False, False),

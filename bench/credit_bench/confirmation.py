@@ -28,8 +28,10 @@ class Confirmation(Measure):
             "DELETE FROM sale_order WHERE state = 'draft' AND partner_id = ANY(%s)",
             [list(customers.values())],
         )
+        from odoo.addons.credit_hold.compat import SOL_TAXES  # Odoo is loaded by now
+
         product = env["product.product"].browse(meta["product"])
-        line = {"product_id": product.id, "product_uom_qty": 1, "price_unit": 10.0, "tax_id": [(6, 0, [])]}
+        line = {"product_id": product.id, "product_uom_qty": 1, "price_unit": 10.0, SOL_TAXES: [(6, 0, [])]}
         orders = {
             label: env["sale.order"]
             .with_context(tracking_disable=True)
