@@ -1,7 +1,8 @@
 # Copyright 2026 credit_hold contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 HELD_MOVE_TYPES = ("out_invoice", "out_receipt")
 
@@ -14,6 +15,9 @@ class AccountMove(models.Model):
     _credit_hold_entry_points = {"_post": "_credit_hold_decide_post"}
     _credit_hold_partner_field = "commercial_partner_id"
     _credit_hold_pending_states = ("draft",)
+    _credit_hold_document_type = "invoice"
+    _credit_hold_document_index = 1
+    _credit_hold_document_depends = ("name", "invoice_user_id", "amount_total_signed")
 
     # ------------------------------------------------------------------
     # credit.hold.mixin
@@ -21,6 +25,21 @@ class AccountMove(models.Model):
 
     def _credit_hold_partner(self):
         return self.commercial_partner_id
+
+    @api.model
+    def _credit_hold_document_label(self):
+        return self.env._("Customer Invoice")
+
+    @api.model
+    def _credit_hold_document_row(self, alias):
+        a = SQL.identifier(alias)
+        return {
+            # a draft has no number yet: its name is Odoo's, in the reader's
+            # language (display_name)
+            "name": SQL("NULLIF(%s.name, '/')", a),
+            "user": SQL("%s.invoice_user_id", a),
+            "amount": SQL("ABS(%s.amount_total_signed)", a),
+        }
 
     def _credit_hold_amount(self):
         return abs(self.amount_total_signed)

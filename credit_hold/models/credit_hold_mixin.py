@@ -107,6 +107,15 @@ class CreditHoldMixin(models.AbstractModel):
     #: the states of a document that a hold still stops (a held document
     #: is found in them to be re-checked)
     _credit_hold_pending_states = ()
+    #: the document in the held list (``credit.hold.document``): its type
+    #: (``order``), and its index, which makes the list's row ids
+    #: (``id * 16 + index``): never reuse or change one. A model under the
+    #: mixin with a type is in the list, and its fields that the list reads
+    #: (these, its partner field, ``company_id`` and the credit fields) are
+    #: flushed before the list is searched.
+    _credit_hold_document_type = None
+    _credit_hold_document_index = None
+    _credit_hold_document_depends = ("name",)
 
     credit_status = fields.Selection(
         selection=[("none", "Not held"), ("held", "Credit held"), ("released", "Released")],
@@ -234,6 +243,34 @@ class CreditHoldMixin(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _credit_hold_document_models(self):
+        """The names of the models under the mixin that are held documents
+        (those with a ``_credit_hold_document_type``), in the order of their
+        index. Found in the registry: a model that inherits one of them under
+        another name (prototype inheritance) is not another kind."""
+        registry = self.env.registry
+        by_type = {}
+        for name in registry.descendants(["credit.hold.mixin"], "_inherit"):
+            cls = registry[name]
+            kind = cls._credit_hold_document_type
+            if kind and not cls._abstract and not cls._transient:
+                by_type.setdefault(kind, cls)
+        return [cls._name for cls in sorted(by_type.values(), key=lambda cls: cls._credit_hold_document_index)]
+
+    @api.model
+    def _credit_hold_document_label(self):
+        """The name of this kind of document in the held list, in the
+        reader's language."""
+        raise NotImplementedError
+
+    @api.model
+    def _credit_hold_document_row(self, alias):
+        """This model's row in the held list: ``{"name", "user", "amount"}``,
+        SQL expressions over its table under ``alias`` (the salesperson, the
+        amount in the company currency)."""
+        raise NotImplementedError
+
+    @api.model
     def _get_credit_hold_documents(self, company, partner_ids):
         """Held documents of these customers in ``company`` and its branches,
         still pending (first held, first re-checked)."""
@@ -277,7 +314,7 @@ class CreditHoldMixin(models.AbstractModel):
 
         def _post_model_setup__(self):
             result = super()._post_model_setup__()
-            self._credit_hold_set_entry_points()
+            self._credit_hold_setup_class()
             return result
 
     else:
@@ -285,18 +322,32 @@ class CreditHoldMixin(models.AbstractModel):
         @api.model
         def _setup_complete(self):
             result = super()._setup_complete()
-            self._credit_hold_set_entry_points()
+            self._credit_hold_setup_class()
             return result
 
     @api.model
-    def _credit_hold_set_entry_points(self):
+    def _credit_hold_setup_class(self):
         """Replace the entry points of the model's registry class (see
-        ``_credit_hold_entry_points``). The registry class is reused when more
-        modules load into the same registry, so it is set once (its marker)."""
+        ``_credit_hold_entry_points``), and give the held list the fields of
+        this model that it reads. The registry class is reused when more
+        modules load into the same registry, so an entry point is set once
+        (its marker)."""
         cls = self.env.registry[self._name]
         for name in self._credit_hold_entry_points:
             if not getattr(cls.__dict__.get(name), "credit_hold_entry_point", False):
                 setattr(cls, name, _entry_point(cls, name))
+        # the held list reads this model's table: its fields are flushed
+        # before the list is searched (the SQL view's ``_depends``)
+        held_list = self.env.registry.get("credit.hold.document")
+        if cls._credit_hold_document_type and not cls._abstract and held_list is not None:
+            fields = {
+                *cls._credit_hold_document_depends,
+                cls._credit_hold_partner_field,
+                "company_id",
+                *PROTECTED_FIELDS,
+                *TIME_FIELDS,
+            }
+            held_list._depends = {**held_list._depends, cls._name: sorted(fields)}
 
     def _credit_hold_checked_ids(self):
         """Ids of the documents of this model that are being confirmed (or

@@ -834,7 +834,7 @@ class ResPartner(models.Model):
         """R12: documents held for customers that are not on hold any more are
         re-checked and, when they pass, carried through (one search per
         document model for the whole batch)."""
-        for model_name in self.env["credit.hold.mixin"]._inherit_children:
+        for model_name in self.env["credit.hold.mixin"]._credit_hold_document_models():
             documents = self.env[model_name].sudo()._get_credit_hold_documents(company, partner_ids)
             if documents:
                 # carried through as the user whose action lifted the hold
@@ -855,7 +855,7 @@ class ResPartner(models.Model):
         )
         for root in roots:
             partners = self.browse()
-            for model_name in self.env["credit.hold.mixin"]._inherit_children:
+            for model_name in self.env["credit.hold.mixin"]._credit_hold_document_models():
                 held = (
                     self.env[model_name]
                     .sudo()

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_amount
 
 from ..decision import text_to_codes
@@ -15,6 +16,9 @@ class SaleOrder(models.Model):
     _credit_hold_entry_points = {"action_confirm": "_credit_hold_decide_confirm"}
     _credit_hold_partner_field = "credit_partner_id"
     _credit_hold_pending_states = ("draft", "sent")
+    _credit_hold_document_type = "order"
+    _credit_hold_document_index = 0
+    _credit_hold_document_depends = ("name", "user_id", "amount_total", "currency_rate")
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -31,6 +35,19 @@ class SaleOrder(models.Model):
 
     def _credit_hold_partner(self):
         return self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id
+
+    @api.model
+    def _credit_hold_document_label(self):
+        return self.env._("Sales Order")
+
+    @api.model
+    def _credit_hold_document_row(self, alias):
+        a = SQL.identifier(alias)
+        return {
+            "name": SQL("%s.name", a),
+            "user": SQL("%s.user_id", a),
+            "amount": SQL("%s.amount_total / COALESCE(NULLIF(%s.currency_rate, 0), 1)", a, a),
+        }
 
     def _credit_hold_amount(self):
         # the same conversion as the exposure query: the order's own rate

@@ -5,10 +5,10 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.credit_hold_mixin import OUTCOMES, PROTECTED_FIELDS, TIME_FIELDS
+from ..models.credit_hold_mixin import OUTCOMES
 
 #: Rows of the view get ``id = res_id * ID_STRIDE + index of their type``
-#: (see :meth:`CreditHoldDocument._credit_hold_document_types`).
+#: (``_credit_hold_document_index`` of the document's model).
 ID_STRIDE = 16
 
 
@@ -23,29 +23,9 @@ class CreditHoldDocument(models.Model):
     _auto = False
     _order = "credit_held_date desc, id desc"
     _rec_name = "name"
-    # what the view reads (the documents' credit fields among them): pending
-    # writes of these are flushed before a search
-    _depends = {
-        "sale.order": [
-            "name",
-            "credit_partner_id",
-            "company_id",
-            "user_id",
-            "amount_total",
-            "currency_rate",
-            *PROTECTED_FIELDS,
-            *TIME_FIELDS,
-        ],
-        "account.move": [
-            "name",
-            "commercial_partner_id",
-            "company_id",
-            "invoice_user_id",
-            "amount_total_signed",
-            *PROTECTED_FIELDS,
-            *TIME_FIELDS,
-        ],
-    }
+    # what the view reads, each document model's fields, is given by the
+    # models themselves at setup (``credit.hold.mixin._credit_hold_setup_class``):
+    # pending writes of these are flushed before a search
 
     name = fields.Char(string="Document", readonly=True)
     document_type = fields.Selection(selection="_selection_document_type", string="Type", readonly=True)
@@ -103,13 +83,11 @@ class CreditHoldDocument(models.Model):
 
     @api.model
     def _credit_hold_document_types(self):
-        """The kinds of held documents: [(type, label, model)]. Add-ons that
-        put another model under the mixin append theirs (never reorder: the
-        position makes the row ids) and extend :meth:`_credit_hold_document_queries`
-        and ``_depends``."""
+        """The kinds of held documents: [(type, label, model)], as the models
+        under ``credit.hold.mixin`` declare them (``_credit_hold_document_type``)."""
         return [
-            ("order", self.env._("Sales Order"), "sale.order"),
-            ("invoice", self.env._("Customer Invoice"), "account.move"),
+            (self.env[name]._credit_hold_document_type, self.env[name]._credit_hold_document_label(), name)
+            for name in self.env["credit.hold.mixin"]._credit_hold_document_models()
         ]
 
     @api.model
@@ -117,16 +95,14 @@ class CreditHoldDocument(models.Model):
         return [(kind, label) for kind, label, _model in self._credit_hold_document_types()]
 
     @api.model
-    def _credit_hold_document_select(self, kind, table, alias, name, partner, user, amount, where=None):
-        """One part of the view: the held and released documents of ``table``.
-
-        ``name``, ``partner`` (the commercial partner), ``user`` (the
-        salesperson) and ``amount`` (in the company currency) are SQL
-        expressions over ``alias``; ``where`` an optional extra condition.
-        """
-        kinds = [entry[0] for entry in self._credit_hold_document_types()]
-        model = {k: m for k, _label, m in self._credit_hold_document_types()}[kind]
+    def _credit_hold_document_select(self, model):
+        """One part of the view: the held and released documents of ``model``
+        (a model name), its name, salesperson and amount as the model gives
+        them (``_credit_hold_document_row``)."""
+        documents = self.env[model]
+        alias = "doc"
         a = SQL.identifier(alias)
+        row = documents._credit_hold_document_row(alias)
         return SQL(
             """
             SELECT %(a)s.id * %(stride)s + %(index)s AS id, %(kind)s AS document_type, %(model)s AS res_model,
@@ -143,47 +119,26 @@ class CreditHoldDocument(models.Model):
                            - COALESCE(%(a)s.credit_held_date, %(a)s.credit_hold_started_date)) / 86400.0
                        AS credit_hold_days
               FROM %(table)s %(a)s
-             WHERE (%(a)s.credit_status IN ('held', 'released') OR %(a)s.credit_hold_ended_date IS NOT NULL)
-               AND %(where)s
+             WHERE %(a)s.credit_status IN ('held', 'released') OR %(a)s.credit_hold_ended_date IS NOT NULL
             """,
             a=a,
             stride=ID_STRIDE,
-            index=kinds.index(kind),
-            kind=kind,
+            index=documents._credit_hold_document_index,
+            kind=documents._credit_hold_document_type,
             model=model,
-            name=name,
-            partner=partner,
-            user=user,
-            amount=amount,
-            table=SQL.identifier(table),
-            where=where or SQL("TRUE"),
+            name=row["name"],
+            partner=SQL.identifier(alias, documents._credit_hold_partner_field),
+            user=row["user"],
+            amount=row["amount"],
+            table=SQL.identifier(documents._table),
         )
 
     @api.model
     def _credit_hold_document_queries(self):
-        """The SELECTs of the view, one per kind of document (see
-        :meth:`_credit_hold_document_select`)."""
+        """The SELECTs of the view, one per kind of document."""
         return [
-            self._credit_hold_document_select(
-                "order",
-                "sale_order",
-                "so",
-                name=SQL("so.name"),
-                partner=SQL("so.credit_partner_id"),
-                user=SQL("so.user_id"),
-                amount=SQL("so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)"),
-            ),
-            self._credit_hold_document_select(
-                "invoice",
-                "account_move",
-                "am",
-                # a draft has no number yet: its name is Odoo's, in the reader's
-                # language (display_name)
-                name=SQL("NULLIF(am.name, '/')"),
-                partner=SQL("am.commercial_partner_id"),
-                user=SQL("am.invoice_user_id"),
-                amount=SQL("ABS(am.amount_total_signed)"),
-            ),
+            self._credit_hold_document_select(name)
+            for name in self.env["credit.hold.mixin"]._credit_hold_document_models()
         ]
 
     @api.model

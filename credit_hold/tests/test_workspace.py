@@ -82,6 +82,23 @@ class TestWorkspace(CreditHoldCommon):
         # newest first
         self.assertEqual(rows[0].credit_held_date, max(rows.mapped("credit_held_date")))
 
+    def test_each_document_model_declares_its_row_once(self):
+        documents = self.env["credit.hold.document"]
+        kinds = documents._credit_hold_document_types()
+        self.assertEqual(
+            kinds[:2],
+            [("order", "Sales Order", "sale.order"), ("invoice", "Customer Invoice", "account.move")],
+        )
+        # what the list reads of each model is flushed before it is searched
+        for _kind, _label, model in kinds:
+            self.assertTrue({"credit_status", "credit_held_reasons", "company_id"} <= set(documents._depends[model]))
+        self.assertIn("amount_total_signed", documents._depends["account.move"])
+        # a pending write of a document's row is seen by the list, unflushed
+        self.order_2.sudo().write({"name": "SO-RENAMED"})
+        row = self._rows(domain=[("res_model", "=", "sale.order"), ("res_id", "=", self.order_2.id)])
+        self.assertEqual(row.name, "SO-RENAMED")
+        self.assertEqual(row.id, self.order_2.id * 16)
+
     def test_controller_of_company_a_sees_only_company_a(self):
         rows = self._rows(self.controller_a)
         self.assertEqual(set(rows.mapped("company_id")), {self.company})

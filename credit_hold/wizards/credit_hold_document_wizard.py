@@ -39,13 +39,13 @@ class CreditHoldDocumentWizard(models.AbstractModel):
         if model == "credit.hold.document":
             rows = self.env[model].browse(ids)
             refs = [[row.res_model, row.res_id] for row in rows]
-        elif model in self.env["credit.hold.mixin"]._inherit_children:
+        elif model in (held_models := self.env["credit.hold.mixin"]._credit_hold_document_models()):
             refs = [[model, res_id] for res_id in ids]
         else:
             raise UserError(
                 self.env._(
                     "Credit holds are released on documents of these kinds only: %(models)s.",
-                    models=", ".join(self.env["credit.hold.mixin"]._inherit_children),
+                    models=", ".join(held_models),
                 )
             )
         values["document_refs"] = refs

@@ -3,4 +3,3 @@
 from . import res_company
 from . import res_config_settings
 from . import repair_order
-from . import credit_hold_document

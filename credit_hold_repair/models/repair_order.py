@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.addons.credit_hold.models.res_partner import CONTROLLER_GROUP
+from odoo.tools import SQL
 
 # the states of a repair that has gone past its confirmation
 CONFIRMED_STATES = ("confirmed", "under_repair", "done")
@@ -19,6 +20,9 @@ class RepairOrder(models.Model):
     }
     _credit_hold_partner_field = "credit_partner_id"
     _credit_hold_pending_states = ("draft",)
+    _credit_hold_document_type = "repair"
+    _credit_hold_document_index = 3
+    _credit_hold_document_depends = ("name", "user_id", "sale_order_id")
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -37,6 +41,25 @@ class RepairOrder(models.Model):
 
     def _credit_hold_partner(self):
         return self.partner_id.commercial_partner_id
+
+    @api.model
+    def _credit_hold_document_label(self):
+        return self.env._("Repair")
+
+    @api.model
+    def _credit_hold_document_row(self, alias):
+        # a repair has no price of its own: the amount is its sales order's
+        # (0 without one), converted as the order's own row
+        a = SQL.identifier(alias)
+        return {
+            "name": SQL("%s.name", a),
+            "user": SQL("%s.user_id", a),
+            "amount": SQL(
+                "COALESCE((SELECT so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) "
+                "FROM sale_order so WHERE so.id = %s.sale_order_id), 0)",
+                a,
+            ),
+        }
 
     def _credit_hold_amount(self):
         # a repair order has no price of its own in Odoo 18: what the customer

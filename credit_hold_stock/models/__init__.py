@@ -2,4 +2,3 @@ from . import res_company
 from . import res_config_settings
 from . import stock_picking
 from . import stock_move
-from . import credit_hold_document

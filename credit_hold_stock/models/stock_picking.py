@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.addons.credit_hold.decision import REASON_BLOCKED, text_to_codes
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 # what the warning banner reads (the mixin's also reads an amount_total that
 # transfers have not)
@@ -20,6 +21,9 @@ class StockPicking(models.Model):
     }
     _credit_hold_partner_field = "credit_partner_id"
     _credit_hold_pending_states = ("draft", "waiting", "confirmed", "assigned")
+    _credit_hold_document_type = "delivery"
+    _credit_hold_document_index = 2
+    _credit_hold_document_depends = ("name", "sale_id")
 
     credit_partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -50,6 +54,25 @@ class StockPicking(models.Model):
     def _credit_hold_partner(self):
         partner = self._credit_hold_order().partner_invoice_id.commercial_partner_id
         return (partner or self.sudo().partner_id.commercial_partner_id).with_env(self.env)
+
+    @api.model
+    def _credit_hold_document_label(self):
+        return self.env._("Delivery")
+
+    @api.model
+    def _credit_hold_document_row(self, alias):
+        # the salesperson and the amount are the delivery's sales order's
+        # (none: no salesperson, 0), converted as the order's own row
+        a = SQL.identifier(alias)
+        return {
+            "name": SQL("%s.name", a),
+            "user": SQL("(SELECT so.user_id FROM sale_order so WHERE so.id = %s.sale_id)", a),
+            "amount": SQL(
+                "COALESCE((SELECT so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) "
+                "FROM sale_order so WHERE so.id = %s.sale_id), 0)",
+                a,
+            ),
+        }
 
     def _credit_hold_amount(self):
         # what the delivery's order is worth, converted as the order does
