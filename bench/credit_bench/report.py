@@ -54,7 +54,8 @@ def report_lines(res, measures, markdown=False):
     rows = collect(measures, "rows", res)
     data = res["data"]
     title = (
-        f"credit_hold benchmark, {res['size']}: {data['customers']:,} customers, {data['invoices']:,} invoices "
+        f"credit_hold benchmark, Odoo {res.get('series', '18.0')}, {res['size']}: "
+        f"{data['customers']:,} customers, {data['invoices']:,} invoices "
         f"(+{data['special_invoices']:,} of the 2 special customers), {res['timestamp']}"
     )
     out = []
@@ -145,9 +146,11 @@ def write_results(res, measures):
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = res["timestamp"].replace(":", "").replace("-", "").replace(" ", "-")
     text = json.dumps(res, indent=2, default=str)
-    for name in (f"{res['size']}-{stamp}.json", f"latest-{res['size']}.json"):
+    key = f"{res['size']}-{res['series']}"
+    for name in (f"{key}-{stamp}.json", f"latest-{key}.json"):
         (RESULTS_DIR / name).write_text(text + "\n")
-    begin, end = f"<!-- bench:{res['size']} -->", f"<!-- /bench:{res['size']} -->"
+    # one section per size and Odoo series
+    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
     section = "\n".join([begin, *report_lines(res, measures, markdown=True), end])
     current = RESULTS_MD.read_text() if RESULTS_MD.exists() else ""
     if begin in current and end in current:

@@ -43,7 +43,7 @@ def run(args, devtool):
     customers, invoices = SIZES[args.size]
     customers = args.customers or customers
     invoices = args.invoices or invoices
-    dbname = args.db or f"credit_hold_bench_{args.size}"
+    dbname = args.db or f"credit_hold_bench_{args.size}" + ("" if devtool.SERIES == "18.0" else f"_{devtool.MAJOR}")
     started = time.perf_counter()
     all_measures = measures()
     ctx = Context(args=args, odoo_paths=odoo_paths, dbname=dbname, res={})
@@ -116,6 +116,7 @@ def run(args, devtool):
         res.update(
             {
                 "size": args.size if not (args.customers or args.invoices) else "custom",
+                "series": devtool.SERIES,
                 "timestamp": datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
                 "database": dbname,
                 "data": {
@@ -143,7 +144,8 @@ def run(args, devtool):
     print()
     print("\n".join(report_lines(res, all_measures)))
     write_results(res, all_measures)
-    print(f"\nresults: {RESULTS_DIR.relative_to(ROOT)}/latest-{res['size']}.json, {RESULTS_MD.relative_to(ROOT)}")
+    latest = RESULTS_DIR.relative_to(ROOT) / f"latest-{res['size']}-{res['series']}.json"
+    print(f"\nresults: {latest}, {RESULTS_MD.relative_to(ROOT)}")
     print(f"total {res['total_seconds']} s; database {dbname} kept for inspection")
     return 0
 
