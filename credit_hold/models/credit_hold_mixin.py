@@ -271,6 +271,17 @@ class CreditHoldMixin(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _credit_hold_order_amount_sql(self, order_id):
+        """SQL: the total of the sales order ``order_id`` (an SQL expression)
+        in the company currency, converted as the order's own row of the held
+        list; 0 without an order. For documents whose amount is their order's."""
+        return SQL(
+            "COALESCE((SELECT so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) "
+            "FROM sale_order so WHERE so.id = %s), 0)",
+            order_id,
+        )
+
+    @api.model
     def _get_credit_hold_documents(self, company, partner_ids):
         """Held documents of these customers in ``company`` and its branches,
         still pending (first held, first re-checked)."""

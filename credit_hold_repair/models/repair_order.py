@@ -54,11 +54,7 @@ class RepairOrder(models.Model):
         return {
             "name": SQL("%s.name", a),
             "user": SQL("%s.user_id", a),
-            "amount": SQL(
-                "COALESCE((SELECT so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) "
-                "FROM sale_order so WHERE so.id = %s.sale_order_id), 0)",
-                a,
-            ),
+            "amount": self._credit_hold_order_amount_sql(SQL("%s.sale_order_id", a)),
         }
 
     def _credit_hold_amount(self):
