@@ -75,11 +75,13 @@ REQUEST_TIMEOUT = 120  # seconds, one XML-RPC request
 PHASE_TIMEOUT = 180  # seconds, one phase: orders not sent by then count as failed
 START_TIMEOUT = 120  # seconds for Odoo to answer
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-FIGURES_BEGIN, FIGURES_END = "<!-- loadtest:figures -->", "<!-- /loadtest:figures -->"
+# one section of figures per Odoo series
+FIGURES_MARKERS = "<!-- loadtest:figures-{series} -->", "<!-- /loadtest:figures-{series} -->"
 
 
-# Odoo's request log line ends with: query count, SQL seconds, other seconds (retries and their waits included)
-REQUEST_LOG_RE = re.compile(r'"POST /xmlrpc/2/object HTTP/[\d.]+" 200 - (\d+) ([\d.]+) ([\d.]+)')
+# Odoo's request log line ends with: query count, SQL seconds, other seconds (retries and their waits
+# included); 19.0 adds "#model.method" to the path
+REQUEST_LOG_RE = re.compile(r'"POST /xmlrpc/2/object(?:#[\w.]+)? HTTP/[\d.]+" 200 - (\d+) ([\d.]+) ([\d.]+)')
 
 
 def percentile(values, pct):
@@ -739,7 +741,8 @@ SHAPE_NAMES = {"a": "(a) one order per customer", "b": "(b) six orders per custo
 
 def report_lines(res):
     lines = [
-        f"Load test {res['timestamp']}: {res['machine']['cpu_count']} cores, Odoo {res['config']['workers']} workers, "
+        f"Load test {res['timestamp']}: Odoo {res.get('series', '18.0')}, {res['machine']['cpu_count']} cores, "
+        f"{res['config']['workers']} workers, "
         f"{res['config']['clients']} XML-RPC clients, {res['config']['orders']} orders a phase, "
         f"PostgreSQL {res['machine']['postgresql']}, "
         f"credit_hold at {res['code']['credit_hold_commit']} (branch {res['code']['branch']}).",
@@ -782,13 +785,14 @@ def write_results(res):
     stamp = res["timestamp"].replace(":", "").replace("-", "").replace(" ", "-")
     path = RESULTS_DIR / f"loadtest-{stamp}.json"
     path.write_text(json.dumps(res, indent=2, default=str) + "\n")
-    section = "\n".join([FIGURES_BEGIN, *report_lines(res), FIGURES_END])
+    begin, end = (marker.format(series=res["series"]) for marker in FIGURES_MARKERS)
+    section = "\n".join([begin, *report_lines(res), end])
     current = LOADTEST_MD.read_text() if LOADTEST_MD.exists() else "# Load test\n"
-    if FIGURES_BEGIN in current and FIGURES_END in current:
-        head, rest = current.split(FIGURES_BEGIN, 1)
-        current = head + section + rest.split(FIGURES_END, 1)[1]
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        current = head + section + rest.split(end, 1)[1]
     else:
-        current = current.rstrip("\n") + "\n\n## Latest figures\n\n" + section + "\n"
+        current = current.rstrip("\n") + f"\n\n## Latest figures, Odoo {res['series']}\n\n" + section + "\n"
     LOADTEST_MD.write_text(current)
     return path
 
@@ -842,6 +846,7 @@ def run(args, devtool, odoo):
         shim = server.shim
     res = {
         "timestamp": datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+        "series": devtool.SERIES,
         "database": args.db,
         "machine": {**machine, "loadavg_after": os.getloadavg()},
         "code": code_facts(),
@@ -903,6 +908,8 @@ def main():
     if not args.shapes or args.orders < B_ORDERS_PER_CUSTOMER or args.clients < 1 or args.workers < 1:
         parser.error("need --shapes a|b|ab, --orders >= 6, --clients >= 1, --workers >= 1")
     devtool = load_devtool()
+    if args.db == DBNAME and devtool.SERIES != "18.0":
+        args.db = f"{DBNAME}_{devtool.MAJOR}"
     odoo, why = devtool.find_odoo()
     if not odoo:
         print(f"make loadtest: no Odoo {devtool.SERIES} found: {why}.\nSee README.md, 'Where the commands find Odoo'.")
