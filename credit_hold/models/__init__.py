@@ -15,4 +15,5 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import account_partial_reconcile
+from . import payment_provider
 from . import payment_transaction

@@ -68,7 +68,7 @@ class CreditHoldFigures(models.AbstractModel):
                     "invoice_lines",
                 ],
             ),
-            ("sale.order", ["company_id", "currency_rate", "partner_invoice_id", "state"]),
+            ("sale.order", ["company_id", "credit_partner_id", "currency_rate", "state"]),
             ("res.partner", ["commercial_partner_id"]),
             ("product.product", ["product_tmpl_id"]),
             ("product.template", ["invoice_policy"]),
@@ -145,7 +145,8 @@ class CreditHoldFigures(models.AbstractModel):
 
     @api.model
     def _uninvoiced_sql(self, companies, order_filter):
-        """Confirmed sales not yet invoiced per commercial partner, in company
+        """Confirmed sales not yet invoiced per commercial partner (the
+        order's indexed ``credit_partner_id``), in company
         currency: Odoo's ``amount_to_invoice`` of each line (its total, taxes
         included, pro rata of the quantity ordered -- or delivered, for
         products invoiced on delivery -- not yet on a posted invoice),
@@ -158,7 +159,7 @@ class CreditHoldFigures(models.AbstractModel):
         """
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
+            SELECT so.credit_partner_id AS partner_id,
                    SUM(CASE WHEN sol.is_downpayment THEN -COALESCE(inv.amount, 0)
                             ELSE sol.price_total / sol.product_uom_qty
                                  * (CASE WHEN pt.invoice_policy = 'delivery' THEN sol.qty_delivered
@@ -167,7 +168,6 @@ class CreditHoldFigures(models.AbstractModel):
                        END / COALESCE(NULLIF(so.currency_rate, 0), 1))::float8 AS uninvoiced
               FROM sale_order so
               JOIN sale_order_line sol ON sol.order_id = so.id
-              JOIN res_partner p ON p.id = so.partner_invoice_id
          LEFT JOIN product_product pp ON pp.id = sol.product_id
          LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN uom_uom line_uom ON line_uom.id = %(sol_uom)s
@@ -187,7 +187,7 @@ class CreditHoldFigures(models.AbstractModel):
                AND sol.display_type IS NULL
                AND (sol.product_uom_qty <> 0 OR sol.is_downpayment)
                AND %(order_filter)s
-          GROUP BY p.commercial_partner_id
+          GROUP BY so.credit_partner_id
             """,
             companies=companies.ids,
             order_filter=order_filter,
@@ -196,29 +196,56 @@ class CreditHoldFigures(models.AbstractModel):
         )
 
     @api.model
-    def _gather(self, company, partners, today, grace_days, overrides):
+    def _gather(self, company, partners, today, grace_days, overrides, lock=False):
         """Figures of these commercial partners in ``company`` (a root
-        company) and its branches: two queries for the whole batch.
+        company) and its branches: one statement for the whole batch.
 
+        :param bool lock: also take the customers' check lock (rule R16, see
+            ``credit.hold.mixin._credit_hold_customer_results``) in the same
+            statement, before the figures are read
         :return: {partner_id: (balance, overdue_amount, overdue_count, uninvoiced)}
         """
         self._flush()
         companies = company._credit_hold_family()
         # these partners and their contacts, as an array the planner turns into index lookups
         members = SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))", partners.ids)
-        receivables = {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                self._receivables_sql(companies, today, grace_days, overrides, SQL("aml.partner_id = ANY(%s)", members))
-            )
-        }
-        uninvoiced = dict(
-            self.env.execute_query(self._uninvoiced_sql(companies, SQL("so.partner_invoice_id = ANY(%s)", members)))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH %(lock)s
+                receivables AS (%(receivables)s),
+                orders AS (%(orders)s)
+                SELECT COALESCE(r.partner_id, o.partner_id), COALESCE(r.balance, 0), COALESCE(r.overdue_amount, 0),
+                       COALESCE(r.overdue_count, 0), COALESCE(o.uninvoiced, 0)
+                  FROM receivables r
+             FULL JOIN orders o ON o.partner_id = r.partner_id
+                """,
+                lock=self._lock_sql(partners.ids) if lock else SQL(),
+                receivables=self._receivables_sql(
+                    companies, today, grace_days, overrides, SQL("aml.partner_id = ANY(%s)", members)
+                ),
+                orders=self._uninvoiced_sql(companies, SQL("so.credit_partner_id = ANY(%s)", partners.ids)),
+            ),
+            # a serialization failure on the lock is the expected outcome of a
+            # race: Odoo's retry handles it, no "bad query" error in the log
+            log_exceptions=not lock,
         )
-        return {
-            pid: (*receivables.get(pid, (0.0, 0.0, 0)), uninvoiced.get(pid, 0.0))
-            for pid in set(receivables) | set(uninvoiced)
-        }
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _lock_sql(self, partner_ids):
+        """The check lock of these customers as a ``WITH`` item (rule R16):
+        their row of ``credit_hold_lock`` updated, in id order."""
+        return SQL(
+            """
+            locked AS (
+                INSERT INTO credit_hold_lock (partner_id)
+                SELECT pid FROM unnest(%s::int[]) AS pid ORDER BY pid
+                ON CONFLICT (partner_id) DO UPDATE SET partner_id = EXCLUDED.partner_id
+            ),
+            """,
+            sorted(pid for pid in partner_ids if pid),
+        )
 
     @api.model
     def _overdue_move_ids(self, company, partner, today, grace_days, overrides):

@@ -481,14 +481,33 @@ class CreditHoldMixin(models.AbstractModel):
     # The decision (R22: the hook)
     # ------------------------------------------------------------------
 
-    def _credit_hold_customer_results(self):
+    def _credit_hold_customer_results(self, lock=False):
         """Figures and decision of the customers of these documents, gathered
-        once for all of them: {root company: {partner id: (Figures, Decision)}}."""
+        once for all of them: {root company: {partner id: (Figures, Decision)}}.
+
+        :param bool lock: R16, for a check that decides: serialize the checks
+            of a customer across transactions. Odoo runs in REPEATABLE READ:
+            a row lock does not make a concurrent commit visible, but updating
+            one shared row per customer (``credit_hold_lock``, in the same
+            statement as the figures) does: the second transaction waits,
+            then gets a serialization failure and Odoo's request retry runs
+            it again on a fresh snapshot, where it sees the first document.
+            Never inside a savepoint that swallows the error.
+        """
         by_root = defaultdict(set)
         for doc in self:
             by_root[doc.company_id._credit_hold_root()].add(doc._credit_hold_partner()._origin.id)
         partners = self.env["res.partner"]
-        return {root: partners.browse(ids)._credit_hold_compute(root) for root, ids in by_root.items()}
+        # what the check reads of the customer besides its settings (who reviews
+        # a held document, Odoo's Blocking Message), read with them
+        field = self._credit_hold_warning_field()  # pylint: disable=assignment-from-none
+        extra = ["credit_controller_id"]
+        if field and PARTNER_BLOCKING_WARNINGS:
+            extra += ["parent_id", "commercial_partner_id", field, f"{field}_msg"]
+        return {
+            root: partners.browse(ids)._credit_hold_compute(root, lock=lock, extra_fields=extra)
+            for root, ids in by_root.items()
+        }
 
     def _credit_hold_get_hold_reasons(self, results):
         """Decide, for each document of ``self``, whether it is held and why.
@@ -544,33 +563,6 @@ class CreditHoldMixin(models.AbstractModel):
     # Stopping documents
     # ------------------------------------------------------------------
 
-    def _credit_hold_lock_partners(self):
-        """R16: serialize the checks of a customer across transactions.
-
-        Odoo runs in REPEATABLE READ: a row lock taken after the snapshot does
-        not make a concurrent commit visible. Updating one shared row per
-        customer does: the second transaction gets a serialization failure
-        and Odoo's request retry runs it again on a fresh snapshot, where it
-        sees the first document. Must run before any figure is read, and
-        never inside a savepoint that swallows the error.
-        """
-        partner_ids = sorted({doc._credit_hold_partner().id for doc in self} - {False})
-        if not partner_ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO credit_hold_lock (partner_id)
-                SELECT pid FROM unnest(%s::int[]) AS pid
-                ON CONFLICT (partner_id) DO UPDATE SET partner_id = EXCLUDED.partner_id
-                """,
-                partner_ids,
-            ),
-            # a serialization failure here is the expected outcome of a race:
-            # the caller's retry handles it, no "bad query" error in the log
-            log_exceptions=False,
-        )
-
     def _credit_hold_stop_held(self):
         """Check the documents about to be confirmed or posted.
 
@@ -593,9 +585,8 @@ class CreditHoldMixin(models.AbstractModel):
             candidates |= doc
         if not candidates:
             return self.browse(), {}
-        candidates._credit_hold_lock_partners()
         candidates._credit_hold_first_document()
-        results = candidates._credit_hold_customer_results()
+        results = candidates._credit_hold_customer_results(lock=True)
         reasons = candidates._credit_hold_get_hold_reasons(results)
         held = candidates.filtered(lambda d: reasons.get(d.id))
         held._credit_hold_mark_held(reasons)
@@ -618,8 +609,7 @@ class CreditHoldMixin(models.AbstractModel):
         candidates = unchecked.filtered(lambda d: applies(d) and not d._credit_hold_release_applies())
         if not candidates:
             return
-        candidates._credit_hold_lock_partners()
-        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results())
+        reasons = candidates._credit_hold_get_hold_reasons(candidates._credit_hold_customer_results(lock=True))
         refused = candidates.filtered(lambda d: reasons.get(d.id))
         if refused:
             first = refused[0]
@@ -653,30 +643,47 @@ class CreditHoldMixin(models.AbstractModel):
                 if doc.credit_held_reasons != entries:
                     doc.sudo().write({"credit_held_reasons": entries})
                 continue
+            was_held = doc.credit_status == "held"
             doc.sudo().write(
                 {
                     "credit_status": "held",
                     "credit_held_reason_codes": codes,
                     "credit_held_reasons": entries,
-                    "credit_held_date": doc.credit_held_date if doc.credit_status == "held" else now,
+                    "credit_held_date": doc.credit_held_date if was_held else now,
                     **RELEASE_CLEARED,
                     # a new hold: the times of the previous one are forgotten
-                    **(TIME_CLEARED if doc.credit_status != "held" else {}),
+                    **(TIME_CLEARED if not was_held else {}),
                 }
             )
-            doc.sudo()._message_log(body=self.env._("Credit hold: %(reason)s", reason=doc.credit_held_reason))
-            doc._credit_hold_schedule_activity(doc.credit_held_reason)
+            body = self.env._("Credit hold: %(reason)s", reason=doc.credit_held_reason)
+            context = self.env.context
+            if was_held or context.get("tracking_disable") or context.get("mail_notrack"):
+                doc.sudo()._message_log(body=body)
+            else:
+                # one chatter message: the reason is the body of the message
+                # Odoo's tracking posts for the new status
+                doc.sudo()._track_set_log_message(body)
+            doc._credit_hold_schedule_activity(doc.credit_held_reason, new=not was_held)
 
-    def _credit_hold_schedule_activity(self, note):
+    def _credit_hold_schedule_activity(self, note, new=False):
+        """The credit controller's activity on this held document (its note
+        updated if there is one already). The controller sees it in Odoo's
+        activity menu and the held list: no e-mail a document.
+
+        :param bool new: the document was not held until now (it has no
+            open credit-hold activity: its last one was closed when that
+            hold ended)
+        """
         self.ensure_one()
         user = self._credit_hold_partner()._credit_hold_controller_user(self.company_id)
         if not user:
             return
-        existing = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(ACTIVITY_TYPE))
-        if existing:
-            existing.write({"note": note})
-            return
-        doc = self.sudo()
+        if not new:
+            existing = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(ACTIVITY_TYPE))
+            if existing:
+                existing.write({"note": note})
+                return
+        doc = self.sudo().with_context(mail_activity_quick_update=True)
         if self.env.user.share:
             # a portal or public user (e-commerce, signature) is no sender for the
             # controller's notification: the system schedules it
@@ -980,8 +987,7 @@ class CreditHoldMixin(models.AbstractModel):
         (held - docs)._credit_hold_defer_carry_through(cause)
         if not docs:
             return self.browse()
-        docs._credit_hold_lock_partners()
-        results = docs._credit_hold_customer_results()
+        results = docs._credit_hold_customer_results(lock=True)
         reasons = docs._credit_hold_get_hold_reasons(results)
         still_held = docs.filtered(lambda d: reasons.get(d.id))
         still_held._credit_hold_mark_held(reasons)

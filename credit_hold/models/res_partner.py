@@ -638,18 +638,22 @@ class ResPartner(models.Model):
     # The evaluation: figures -> decide() -> store -> transitions
     # ------------------------------------------------------------------
 
-    def _credit_hold_compute(self, company, figures=None, state=None):
+    def _credit_hold_compute(self, company, figures=None, state=None, lock=False, extra_fields=()):
         """Figures and decision of these commercial partners in ``company``
         (its root company and branches).
 
         A constant number of queries whatever the number of partners or of
-        their invoices: one fetch of the partners' settings, one query for
-        receivables, one for orders.
+        their invoices: one fetch of the partners' settings, one statement
+        for their receivables and orders not invoiced (and the lock).
 
         :param dict figures: figures already gathered (the nightly pass), in
             the shape of ``credit.hold.figures._gather``
         :param dict state: the partners' settings, already read (see
             :meth:`_credit_hold_state`)
+        :param bool lock: take the partners' check lock with their figures
+            (see ``credit.hold.mixin._credit_hold_customer_results``)
+        :param extra_fields: other fields of the partners to fetch with their
+            settings, in the same statement (what the caller reads next)
         :return: {partner_id: (Figures, Decision)}
         """
         if not self:
@@ -658,15 +662,17 @@ class ResPartner(models.Model):
         policy = root._credit_hold_policy()
         partners = self.with_company(root).sudo()
         if state is None:
-            state = partners._credit_hold_state()
+            state = partners._credit_hold_state(extra_fields)
         if figures is None:
-            today = fields.Date.context_today(self)
+            today = self._credit_hold_today()
             overrides = {
                 pid: values["credit_hold_grace_days"]
                 for pid, values in state.items()
                 if values["credit_hold_grace_override"]
             }
-            figures = self.env["credit.hold.figures"]._gather(root, partners, today, policy.grace_days, overrides)
+            figures = self.env["credit.hold.figures"]._gather(
+                root, partners, today, policy.grace_days, overrides, lock=lock
+            )
         digits = policy.digits
         # the day a temporary limit is judged on, only read when one is set
         limit_day = None
@@ -674,7 +680,7 @@ class ResPartner(models.Model):
         for pid, values in state.items():
             limit = values["credit_limit"] or 0.0
             if values["credit_temp_limit_end"]:
-                limit_day = limit_day or fields.Date.context_today(self)
+                limit_day = limit_day or self._credit_hold_today()
                 limit = limit_in_force(limit, values["credit_temp_limit"], values["credit_temp_limit_end"], limit_day)
             balance, overdue_amount, overdue_count, uninvoiced = figures.get(pid, NO_FIGURES)
             customer = Figures(
@@ -690,12 +696,22 @@ class ResPartner(models.Model):
             results[pid] = (customer, decide(policy, customer))
         return results
 
-    def _credit_hold_state(self):
+    @api.model
+    def _credit_hold_today(self):
+        """Today in the user's time zone, as ``fields.Date.context_today``,
+        with the time zone from the context or from Odoo's cached user
+        context (``res.users.context_get``): the user's own row is not read
+        for it."""
+        tz = self.env.context.get("tz") or self.env["res.users"].context_get().get("tz")
+        return fields.Date.context_today(self.env["res.users"].browse().with_context(tz=tz or "UTC"))
+
+    def _credit_hold_state(self, extra_fields=()):
         """{partner id: {field: value}} of :data:`STATE_FIELDS` for these
-        partners in the company of the environment: one fetch, then the
-        values taken from the ORM's cache a column at a time (reading them
-        record by record costs more than deciding, in the nightly pass)."""
-        self.fetch(STATE_FIELDS)
+        partners in the company of the environment: one fetch (with
+        ``extra_fields``), then the values taken from the ORM's cache a
+        column at a time (reading them record by record costs more than
+        deciding, in the nightly pass)."""
+        self.fetch(STATE_FIELDS + list(extra_fields))
         columns = {}
         for name in STATE_FIELDS:
             column = cached_values(self, name)

@@ -34,7 +34,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _credit_hold_partner(self):
-        return self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id
+        # the order's own stored column: the customer's row is first read by
+        # the check itself, with its settings (one statement)
+        return self.credit_partner_id or self.partner_id.commercial_partner_id
 
     @api.model
     def _credit_hold_document_label(self):
@@ -69,7 +71,10 @@ class SaleOrder(models.Model):
         if self._credit_hold_release_applies():
             return True
         # R18: paid in full online, no credit is at risk. Only what a live
-        # payment provider confirmed for this order alone, in its currency.
+        # payment provider confirmed for this order alone, in its currency
+        # (no provider live: nothing to read).
+        if not self.env["payment.provider"]._credit_hold_any_enabled():
+            return False
         paid = sum(
             tx.amount
             for tx in self.sudo().transaction_ids
@@ -199,8 +204,7 @@ class SaleOrder(models.Model):
         increased = orders.filtered(lambda o: o.currency_id.compare_amounts(o.amount_total, before[o.id]) > 0)
         if not increased:
             return result
-        increased._credit_hold_lock_partners()
-        results = increased._credit_hold_customer_results()
+        results = increased._credit_hold_customer_results(lock=True)
         reasons = increased._credit_hold_get_hold_reasons(results)
         refused = increased.filtered(lambda o: reasons.get(o.id))
         user = self.env.user
