@@ -21,7 +21,8 @@ interpreter.
    processes and of the PostgreSQL backends of the database, per order.
 5. Shapes: (a) one order per customer; (b) six orders per customer, queued
    customer by customer so that the clients confirm orders of the same
-   customer at the same moment. Two rounds of ON, OFF per shape,
+   customer at the same moment; (c) is (a) with limits nobody reaches (the
+   check alone). Three rounds of ON, OFF per shape,
    ``credit_hold_enabled`` switched by RPC between phases.
 6. After each phase the orders are read from the database (psql) and checked:
    no order lost, no failed request, and with credit hold on the confirmed
@@ -930,7 +931,9 @@ def main():
     parser.add_argument("--orders", type=int, default=300, help="orders per phase (default 300)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent XML-RPC clients (default 16)")
     parser.add_argument("--workers", type=int, default=4, help="Odoo --workers (default 4)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of ON, OFF per shape (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of ON, OFF per shape (default 3: the targets use the median)"
+    )
     parser.add_argument(
         "--shapes",
         default="cab",

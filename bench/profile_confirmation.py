@@ -21,7 +21,9 @@ It creates customers with a limit nobody reaches and one quotation each
    measured in the client (PostgreSQL's time and the round trip);
 3. Python: ORDERS on under cProfile, the cumulative time of credit_hold's
    own functions (cProfile's overhead inflates many small calls: read it
-   for where, not how much).
+   for where, not how much);
+4. the check's own statements for one customer under
+   ``EXPLAIN (ANALYZE, BUFFERS)`` (planning and execution time).
 
 It prints markdown tables.
 """
@@ -79,7 +81,7 @@ def execute(self, query, params=None, log_exceptions=True):
 company = env.company
 product = env["product.product"].search([("name", "=", "Loadtest Item")], limit=1)
 stamp = f"PROF{int(time.time())}"
-count = 2 * ORDERS * ROUNDS + 3 * ORDERS + 4
+count = 2 * (ORDERS + 1) * ROUNDS + 2 * (ORDERS + 1) + ORDERS + 2
 partners = env["res.partner"].create(
     [{"name": f"{stamp} {i:04d}", "is_company": True, "customer_rank": 1, "credit_limit": 10**9} for i in range(count)]
 )
@@ -150,6 +152,34 @@ for label, enabled in (("off", False), ("on", True)):
 company.credit_hold_enabled = True
 env.cr.commit()
 
+# 4. EXPLAIN (ANALYZE, BUFFERS) of the check's own statements, for one of these customers
+captured = []
+
+
+def capture(self, query, params=None, log_exceptions=True):
+    captured.append((query, params))
+    return original(self, query, params, log_exceptions)
+
+
+order = take(1)[0]
+Cursor.execute = capture
+order._credit_hold_stop_held()
+Cursor.execute = original
+env.cr.rollback()
+env.invalidate_all()
+explained = []
+for query, params in captured:
+    text = str(getattr(query, "code", query))
+    if "credit_hold_lock" in text or '"on_hold_type"' in text:
+        plan = env.execute_query(
+            SQL("EXPLAIN (ANALYZE, BUFFERS, SUMMARY) %s", query if params is None else SQL(text, *params))
+        )
+        env.cr.rollback()
+        lines = [row[0] for row in plan]
+        buffers = next((line.strip() for line in lines if line.strip().startswith("Buffers")), "")
+        summary = [line for line in lines if line.startswith(("Planning Time", "Execution Time"))]
+        explained.append((kind(query), summary, buffers))
+
 print(f"\n### One confirmation (nobody held: the check alone), {ORDERS} orders a mode\n")
 print(f"CPU per confirmation, {ROUNDS} rounds of off then on, no profiler (median of the rounds):\n")
 print("| | Odoo ms | PostgreSQL ms | total ms | rounds (total) |")
@@ -182,6 +212,14 @@ for key in sorted(set(statements["off"]) | set(statements["on"]), key=lambda k: 
         continue
     print(f"| `{key.replace('|', '/')}` | {off_n:.2f} / {off_ms:.2f} | {on_n:.2f} / {on_ms:.2f} |")
 print(f"| the other statements | {same[2]:.2f} / {same[0]:.2f} | {same[2]:.2f} / {same[1]:.2f} |")
+
+print("\nThe check's own statements, EXPLAIN (ANALYZE, BUFFERS) for one customer:\n")
+print("| statement (first words) | planning | execution | buffers (top node) |")
+print("|---|---:|---:|---|")
+for key, summary, buffers in explained:
+    planning = next((line.split(": ")[1] for line in summary if line.startswith("Planning")), "")
+    execution = next((line.split(": ")[1] for line in summary if line.startswith("Execution")), "")
+    print(f"| `{key.replace('|', '/')}` | {planning} | {execution} | {buffers} |")
 
 print("\n| credit_hold function (cumulative, per confirmation, cProfile) | calls | ms |")
 print("|---|---:|---:|")
