@@ -42,8 +42,6 @@ SERIES = release.version_info[0]
 # res.users: the groups given to the user (18: every group, implied ones
 # included; 19: the explicit ones, implied ones in all_group_ids)
 USER_GROUPS = "group_ids" if SERIES >= 19 else "groups_id"
-# res.users: every group of the user, implied ones included (to search on)
-USER_ALL_GROUPS = "all_group_ids" if SERIES >= 19 else "groups_id"
 # res.groups: every member, through implied groups too
 GROUP_ALL_USERS = "all_user_ids" if SERIES >= 19 else "users"
 # sale.order.line

@@ -500,9 +500,9 @@ class CreditHoldMixin(models.AbstractModel):
         partners = self.env["res.partner"]
         # what the check reads of the customer besides its settings (who reviews
         # a held document, Odoo's Blocking Message), read with them
-        field = self._credit_hold_warning_field()  # pylint: disable=assignment-from-none
+        field = self._credit_hold_blocking_field()
         extra = ["credit_controller_id"]
-        if field and PARTNER_BLOCKING_WARNINGS:
+        if field:
             extra += ["parent_id", "commercial_partner_id", field, f"{field}_msg"]
         return {
             root: partners.browse(ids)._credit_hold_compute(root, lock=lock, extra_fields=extra)
@@ -545,12 +545,18 @@ class CreditHoldMixin(models.AbstractModel):
         self._credit_hold_add_blocked(reasons)
         return reasons
 
+    def _credit_hold_blocking_field(self):
+        """The partner warning field whose "Blocking Message" holds these
+        documents, or None (no such field, or a series without it)."""
+        field = self._credit_hold_warning_field()  # pylint: disable=assignment-from-none
+        return field if field and PARTNER_BLOCKING_WARNINGS else None
+
     def _credit_hold_add_blocked(self, reasons):
         """Odoo's "Blocking Message" partner warning, which Odoo itself only
         enforces in the form's onchange, is a reason (``blocked``) with the
         warning's message (rules R15, R22)."""
-        field = self._credit_hold_warning_field()  # pylint: disable=assignment-from-none
-        if not field or not PARTNER_BLOCKING_WARNINGS:
+        field = self._credit_hold_blocking_field()
+        if not field:
             return
         for doc in self:
             blocking = doc._credit_hold_warning_partners().filtered(lambda p: p[field] == "block")[:1]

@@ -20,7 +20,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
-from ..compat import USER_ALL_GROUPS, cached_values
+from ..compat import cached_values, group_users
 from ..decision import THRESHOLD_MAX, Figures, codes_to_text, decide, limit_in_force, text_to_codes
 from .res_company import check_range
 
@@ -886,19 +886,8 @@ class ResPartner(models.Model):
         self.ensure_one()
         user = self.with_company(company).sudo().credit_controller_id or company.sudo().credit_hold_controller_id
         if not user:
-            # the first credit controller of the company (one query, not every member read)
-            user = (
-                self.env["res.users"]
-                .sudo()
-                .search(
-                    [
-                        (USER_ALL_GROUPS, "in", self.env.ref(CONTROLLER_GROUP).id),
-                        ("share", "=", False),
-                        ("company_ids", "in", company.id),
-                    ],
-                    limit=1,
-                )
-            )
+            users = group_users(self.env, CONTROLLER_GROUP)
+            user = users.filtered(lambda u: u.active and not u.share and company in u.company_ids)[:1]
         return user
 
     def _credit_hold_overdue_move_ids(self, company):
